@@ -1,0 +1,95 @@
+"""What a check is: an id, the modes it runs in, the facts it needs, and ``run(facts)``.
+
+Why this shape: adding a check must cost one module, one registry line and one test file. A check
+never does I/O; it turns facts into findings. The engine applies configured severities, times the
+check and turns an unexpected exception into an internal error.
+"""
+
+from __future__ import annotations
+
+import abc
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from gogate.facts.model import GoToolchainFacts, RepoFacts
+from gogate.results import Finding, Status
+
+__all__ = ["Check", "CheckReport", "Facts", "Mode", "Need"]
+
+
+class Mode(enum.StrEnum):
+    """How thorough a run is."""
+
+    MINIMAL = "minimal"
+    """Merge requests: no network, fast."""
+    FULL = "full"
+    """Nightly: every check, network allowed."""
+
+
+class Need(enum.StrEnum):
+    """Fact groups a check reads; only the groups some selected check needs are gathered."""
+
+    REPO = "repo"
+    TOOLCHAIN = "toolchain"
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """The facts gathered for one run; a group not needed by any selected check is None."""
+
+    repo: RepoFacts
+    toolchain: GoToolchainFacts | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What ``Check.run`` returns: the items it looked at and a one-line summary."""
+
+    findings: Sequence[Finding] = field(default_factory=tuple)
+    summary: str = ""
+    skip_reason: str | None = None
+    """Set when the check had nothing to verify; reported as skipped, never as passed."""
+
+
+class Check(abc.ABC):
+    """A gate check. Subclasses set the class attributes and implement :meth:`run`."""
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    modes: ClassVar[frozenset[Mode]] = frozenset({Mode.MINIMAL, Mode.FULL})
+    needs: ClassVar[frozenset[Need]] = frozenset({Need.REPO})
+    rules: ClassVar[dict[str, str]] = {}
+    """Rule id -> one-line description; the ids users can set severities for."""
+
+    @abc.abstractmethod
+    def run(self, facts: Facts) -> CheckReport:  # pragma: no cover - abstract
+        """Turn facts into findings. Must not do I/O."""
+
+    def finding(
+        self,
+        rule: str,
+        status: Status,
+        subject: str,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        expected: str | None = None,
+        found: str | None = None,
+        remediation: str | None = None,
+    ) -> Finding:
+        """Build a Finding for this check; ``rule`` is given without the check id prefix."""
+        return Finding(
+            check_id=self.id,
+            rule=f"{self.id}.{rule}",
+            status=status,
+            subject=subject,
+            message=message,
+            path=path,
+            line=line,
+            expected=expected,
+            found=found,
+            remediation=remediation,
+        )

@@ -1,0 +1,217 @@
+"""Find every place the repository states a Go version, and choose the pin (the source of truth).
+
+One walk of the tree classifies files; each file kind has a small extractor that returns
+PinRecords with file and line. The pin is ``go.version`` at the root; without it, ``.go-version``,
+then the root go.mod ``toolchain`` line (the report says which one was used).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from gogate import goversion
+from gogate.errors import InputError
+from gogate.facts.model import PinKind, PinRecord, PinSource, RepoFacts
+from gogate.facts.modfile import FileKind, ModFile, parse_modfile
+from gogate.facts.pinsources import dockerfile, github_workflows, gitlab_ci
+from gogate.facts.textfile import read_text_file
+
+__all__ = ["NoPinError", "gather_repo_facts", "parse_pin_file"]
+
+# Directories never searched: VCS metadata, dependencies and Go's own "ignore me" directories.
+_SKIP_DIRS = {".git", ".hg", ".svn", "vendor", "testdata", "node_modules", ".venv", "__pycache__"}
+
+Extractor = Callable[[Path, str], list[PinRecord]]
+
+
+class NoPinError(InputError):
+    """No go.version, .go-version or go.mod toolchain line: nothing to gate against (exit 2)."""
+
+
+def _walk(root: Path) -> Iterator[str]:
+    """Yield repository-relative posix paths of regular files, skipping ignored directories."""
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS)
+        relative_dir = Path(os.path.relpath(directory, root)).as_posix()
+        for name in sorted(files):
+            yield name if relative_dir == "." else f"{relative_dir}/{name}"
+
+
+def _extractor_for(relative: str) -> Extractor | None:
+    name = relative.rsplit("/", 1)[-1]
+    if name == "go.mod":
+        return _extract_gomod
+    if name == "go.work":
+        return _extract_gowork
+    if fnmatch.fnmatchcase(name, "Dockerfile*") or fnmatch.fnmatchcase(name, "Containerfile*"):
+        return dockerfile.extract
+    if fnmatch.fnmatchcase(name, "*.Dockerfile") or fnmatch.fnmatchcase(name, "*.Containerfile"):
+        return dockerfile.extract
+    if relative == ".gitlab-ci.yml":
+        return gitlab_ci.extract
+    if relative.startswith(".github/workflows/") and relative.count("/") == 2 and (
+        name.endswith(".yml") or name.endswith(".yaml")
+    ):
+        return github_workflows.extract
+    if relative == ".go-version":
+        return _extract_dot_go_version
+    if relative == ".tool-versions":
+        return _extract_tool_versions
+    return None
+
+
+def _significant_lines(root: Path, relative: str) -> Iterator[tuple[int, str]]:
+    """Lines of a simple pin file without ``#`` comments and blank lines."""
+    for number, line in enumerate(read_text_file(root, relative).lines, start=1):
+        content = line.split("#", 1)[0].strip()
+        if content:
+            yield number, content
+
+
+def parse_pin_file(root: Path, relative: str, source: PinSource) -> PinRecord:
+    """Parse go.version (or .go-version): exactly one version, ``1.22.5`` or ``go1.22.5``.
+
+    Raises InputError for anything else. A language version (``1.22``) parses as FLOATING: the
+    pins check fails it as too loose, with the exact version to write.
+    """
+    entries = list(_significant_lines(root, relative))
+    if not entries:
+        raise InputError(relative, "contains no Go version", remediation=f"write one exact release, e.g. `echo 1.22.5 > {relative}`")
+    if len(entries) > 1:
+        raise InputError(relative, f"contains more than one version (also {entries[1][1]!r})", line=entries[1][0],
+                         remediation="keep exactly one version line")
+    number, value = entries[0]
+    version = goversion.normalize_user_version(value)
+    if not version or " " in value or "\t" in value:
+        raise InputError(
+            relative,
+            f"{value!r} is not a Go version",
+            line=number,
+            remediation="write one exact release such as 1.22.5 or go1.22.5",
+        )
+    kind = PinKind.FLOATING if goversion.is_lang(version) else PinKind.EXACT
+    return PinRecord(
+        source=source, kind=kind, path=relative, line=number, raw=value, version=version, fix_template="{version}"
+    )
+
+
+def _extract_dot_go_version(root: Path, relative: str) -> list[PinRecord]:
+    entries = list(_significant_lines(root, relative))
+    if not entries:
+        return []
+    number, value = entries[0]
+    version = goversion.normalize_user_version(value)
+    if not version:
+        # setup-go reads .go-version as a semver spec: 1.22.x, ^1.22, stable... float.
+        return [PinRecord(source=PinSource.DOT_GO_VERSION, kind=PinKind.FLOATING, path=relative, line=number,
+                          raw=value, fix_template="{version}")]
+    return [parse_pin_file(root, relative, PinSource.DOT_GO_VERSION)]
+
+
+def _extract_tool_versions(root: Path, relative: str) -> list[PinRecord]:
+    """asdf/mise ``.tool-versions``: ``golang 1.22.5`` (asdf, setup-go) or ``go 1.22.5`` (mise).
+
+    The first version on the line is the one used; later ones are fallbacks.
+    """
+    records = []
+    for number, content in _significant_lines(root, relative):
+        fields = content.split()
+        if fields[0] not in ("golang", "go") or len(fields) < 2:
+            continue
+        value = fields[1]
+        version = goversion.normalize_user_version(value)
+        if not version:
+            kind = PinKind.FLOATING if value in ("latest", "system") or value.startswith("ref:") else PinKind.UNRESOLVED
+        else:
+            kind = PinKind.FLOATING if goversion.is_lang(version) else PinKind.EXACT
+        records.append(PinRecord(source=PinSource.TOOL_VERSIONS, kind=kind, path=relative, line=number, raw=content,
+                                 version=version or None, fix_template=f"{fields[0]} {{version}}"))
+    return records
+
+
+def _modfile_records(modfile: ModFile, go_source: PinSource, toolchain_source: PinSource) -> list[PinRecord]:
+    records = []
+    if (go := modfile.go) is not None:
+        records.append(PinRecord(source=go_source, kind=PinKind.MINIMUM, path=modfile.path, line=go.line,
+                                 raw=f"go {go.args[0]}", version=go.args[0]))
+    if (toolchain := modfile.toolchain) is not None:
+        value = toolchain.args[0]
+        if value == "default":
+            records.append(PinRecord(source=toolchain_source, kind=PinKind.DEFAULT, path=modfile.path,
+                                     line=toolchain.line, raw="toolchain default",
+                                     note="toolchain default: the go command never switches for this file"))
+        else:
+            version = goversion.from_toolchain(value)
+            kind = PinKind.EXACT if version and not goversion.is_lang(version) else PinKind.FLOATING
+            records.append(PinRecord(source=toolchain_source, kind=kind, path=modfile.path, line=toolchain.line,
+                                     raw=f"toolchain {value}", version=version or None,
+                                     fix_template="toolchain go{version}"))
+    return records
+
+
+def _extract_gomod(root: Path, relative: str) -> list[PinRecord]:
+    file = read_text_file(root, relative, allow_crlf=True)
+    modfile = parse_modfile(file, FileKind.GO_MOD)
+    return _modfile_records(modfile, PinSource.GO_MOD_GO, PinSource.GO_MOD_TOOLCHAIN)
+
+
+def _extract_gowork(root: Path, relative: str) -> list[PinRecord]:
+    file = read_text_file(root, relative, allow_crlf=True)
+    modfile = parse_modfile(file, FileKind.GO_WORK)
+    return _modfile_records(modfile, PinSource.GO_WORK_GO, PinSource.GO_WORK_TOOLCHAIN)
+
+
+def _choose_pin(root: Path, pin_file: str, records: list[PinRecord]) -> tuple[PinRecord, bool]:
+    """go.version (or the configured pin file), else .go-version, else the root go.mod toolchain line."""
+    pin_path = root / pin_file
+    if pin_path.exists() or pin_path.is_symlink():
+        return parse_pin_file(root, pin_file, PinSource.GO_VERSION_FILE), False
+    for record in records:
+        if record.source is PinSource.DOT_GO_VERSION and record.path == ".go-version":
+            return record, True
+    for record in records:
+        if record.source is PinSource.GO_MOD_TOOLCHAIN and record.path == "go.mod" and record.kind is not PinKind.DEFAULT:
+            return record, True
+    raise NoPinError(
+        pin_file,
+        "no Go version pin found (no go.version, no .go-version, no go.mod toolchain line)",
+        remediation=f"add the exact release the build must use, e.g. `go env GOVERSION | sed s/^go// > {pin_file}`",
+    )
+
+
+def gather_repo_facts(root: Path, *, pin_file: str = "go.version") -> RepoFacts:
+    """Read every version statement under ``root`` and choose the pin.
+
+    Raises InputError (exit 2) for a malformed file, NoPinError when there is no pin at all.
+    """
+    if not root.is_dir():
+        raise InputError(str(root), "is not a directory", remediation="pass the repository root to gogate check")
+    records: list[PinRecord] = []
+    for relative in _walk(root):
+        if relative == pin_file:
+            continue
+        extractor = _extractor_for(relative)
+        if extractor is not None:
+            records.extend(extractor(root, relative))
+    pin, fallback = _choose_pin(root, pin_file, records)
+    main_file = "go.work" if (root / "go.work").is_file() and os.environ.get("GOWORK") != "off" else "go.mod"
+    main_go = main_toolchain = None
+    for record in records:
+        if record.path != main_file:
+            continue
+        if record.source in (PinSource.GO_MOD_GO, PinSource.GO_WORK_GO):
+            main_go = record.version
+        elif record.source in (PinSource.GO_MOD_TOOLCHAIN, PinSource.GO_WORK_TOOLCHAIN):
+            main_toolchain = record.raw.split(" ", 1)[1]
+    return RepoFacts(
+        root=str(root),
+        pin=pin,
+        pin_fallback_used=fallback,
+        records=tuple(records),
+        main_go=main_go,
+        main_toolchain=main_toolchain,
+        main_file=main_file if (root / main_file).is_file() else None,
+    )
