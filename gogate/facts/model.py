@@ -117,3 +117,6 @@ class GoToolchainFacts(BaseModel):
         default_factory=dict,
         description="Relevant variables of the job's environment that `go env` does not report.",
     )
+    switch_target_on_path: str | None = Field(
+        default=None, description="Where the toolchain Go would switch to was found on PATH, if anywhere."
+    )

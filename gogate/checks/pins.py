@@ -1,0 +1,119 @@
+"""Check ``pins``: every place that states a Go version agrees with the pin.
+
+Rules (Go's own ordering, :mod:`gogate.goversion`): exact statements must equal the pin; a go.mod
+or go.work ``go`` line must not be newer than the pin (the pinned toolchain would refuse the
+module, or switch away from itself); floating tags are warnings naming the exact value to write.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from gogate import goversion
+from gogate.checks.interface import Check, CheckReport, Facts
+from gogate.facts.model import PinKind, PinRecord
+from gogate.results import Finding, Status
+
+__all__ = ["PinsCheck"]
+
+
+def _fix(record: PinRecord, pin: str) -> str | None:
+    if record.fix_template is None:
+        return None
+    return f"write `{record.fix_template.format(version=pin)}` at {record.path}:{record.line}"
+
+
+def _subject(record: PinRecord) -> str:
+    return f"{record.path}:{record.line} {record.raw}"
+
+
+class PinsCheck(Check):
+    id = "pins"
+    title = "Go version pins agree"
+    rules: ClassVar[dict[str, str]] = {
+        "pins.ok": "a version statement agrees with the pin",
+        "pins.loose-pin": "the pin is a language version (1.22), not an exact release",
+        "pins.mismatch": "an exact version statement differs from the pin",
+        "pins.go-line-too-new": "a go.mod/go.work go line is newer than the pin",
+        "pins.floating": "a floating tag or version range (golang:1.22, latest, stable)",
+        "pins.unresolved": "a version that cannot be known statically (CI expression, variable, digest only)",
+        "pins.shadowed": "a statement its consumer ignores (go-version-file shadowed by go-version)",
+    }
+
+    def run(self, facts: Facts) -> CheckReport:
+        repo = facts.repo
+        pin = repo.pin
+        assert pin is not None, "gather_repo_facts raises NoPinError when there is no pin"
+        origin = f"{pin.path}:{pin.line}" + (" (fallback: no go.version)" if repo.pin_fallback_used else "")
+        findings: list[Finding] = []
+        if pin.kind is not PinKind.EXACT or pin.version is None:
+            findings.append(
+                self.finding(
+                    "loose-pin", Status.FAIL, _subject(pin),
+                    f"{pin.raw} is a language version, not a release: too loose for a pin",
+                    path=pin.path, line=pin.line, expected="an exact release such as "
+                    f"{(pin.version or '1.22')}.5 or {(pin.version or '1.22')}rc1", found=pin.raw,
+                    remediation=f"write the exact release the build uses in {pin.path}, "
+                    "e.g. the output of `go env GOVERSION` without the go prefix",
+                )
+            )
+            return CheckReport(findings, summary=f"pin {pin.raw} from {origin} is not an exact release")
+        version = pin.version
+        findings.append(
+            self.finding("ok", Status.PASS, _subject(pin), f"pinned Go {version} from {origin}",
+                         path=pin.path, line=pin.line, found=version)
+        )
+        findings.extend(self._judge(record, version) for record in repo.records if record != pin)
+        failures = sum(f.status is Status.FAIL for f in findings)
+        warnings = sum(f.status is Status.WARN for f in findings)
+        summary = f"pin {version} from {origin}; {len(repo.records)} other statement(s)"
+        if failures or warnings:
+            summary += f", {failures} disagree, {warnings} warning(s)"
+        return CheckReport(findings, summary=summary)
+
+    def _judge(self, record: PinRecord, pin: str) -> Finding:
+        subject, where = _subject(record), {"path": record.path, "line": record.line}
+        note = f" ({record.note})" if record.note else ""
+        if record.shadowed:
+            return self.finding("shadowed", Status.WARN, subject, f"{record.raw} is ignored{note}",
+                                remediation="remove one of the two settings so the file says what runs", **where)
+        kind, version = record.kind, record.version
+        if kind is PinKind.REFERENCE:
+            if version is None:
+                return self.finding("unresolved", Status.FAIL, subject,
+                                    f"{record.source} {record.raw} gives no version{note}", **where)
+            kind = PinKind.EXACT if goversion.is_release(version) else PinKind.FLOATING
+        if kind is PinKind.DEFAULT:
+            return self.finding("ok", Status.PASS, subject, f"{record.raw}: the go command will not switch{note}",
+                                **where)
+        if kind is PinKind.MINIMUM:
+            assert version is not None
+            if goversion.compare(version, pin) > 0:
+                return self.finding(
+                    "go-line-too-new", Status.FAIL, subject,
+                    f"{record.source} requires go >= {version}, newer than the pinned {pin}: the pinned "
+                    "toolchain refuses this module, or auto-switches to another toolchain",
+                    expected=f"<= {pin}", found=version,
+                    remediation=f"lower the go line to at most {pin}, or raise the pin", **where)
+            return self.finding("ok", Status.PASS, subject, f"go {version} <= pin {pin}", **where)
+        if kind is PinKind.EXACT:
+            assert version is not None
+            if goversion.compare(version, pin) == 0:
+                return self.finding("ok", Status.PASS, subject, f"{record.source} matches the pin {pin}", **where)
+            return self.finding(
+                "mismatch", Status.FAIL, subject, f"{record.source} says {version}, the pin is {pin}{note}",
+                expected=pin, found=record.raw, remediation=_fix(record, pin), **where)
+        if kind is PinKind.FLOATING:
+            if version is not None and "." in version and goversion.lang(version) != goversion.lang(pin):
+                return self.finding(
+                    "mismatch", Status.FAIL, subject,
+                    f"{record.raw} floats within Go {goversion.lang(version)}, which never includes the pin {pin}"
+                    f"{note}", expected=pin, found=record.raw, remediation=_fix(record, pin), **where)
+            return self.finding(
+                "floating", Status.WARN, subject,
+                f"{record.raw} floats: it resolves to whatever release is newest when the job runs{note}",
+                expected=pin, found=record.raw, remediation=_fix(record, pin), **where)
+        return self.finding(
+            "unresolved", Status.WARN, subject, f"{record.raw} cannot be checked statically{note}",
+            expected=pin, found=record.raw,
+            remediation=_fix(record, pin) or "state the version literally so the gate can verify it", **where)

@@ -1,0 +1,212 @@
+"""Command line: the only place that does output I/O and picks the exit code.
+
+Shape: ``main(argv) -> int``; parse flags, build the Config, run the engine, write the reports,
+map the result (or the exception) to an exit code. Heavy libraries are never imported here, so
+the merge-request path starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from gogate import __version__
+from gogate.checks.interface import Mode
+from gogate.checks.registry import CHECKS, all_rules
+from gogate.config import Color, Config, build_config
+from gogate.errors import GogateError, UsageError
+from gogate.exitcodes import EXIT_CODE_HELP, ExitCode
+from gogate.redact import redact
+from gogate.results import GateResult
+
+__all__ = ["entry_point", "exit_code_for", "main"]
+
+_DESCRIPTION = (
+    "gogate: a CI gate for Go projects. Is this build using exactly the Go toolchain and the "
+    "dependencies the repository pinned?"
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gogate", description=_DESCRIPTION, epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"gogate {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    checks_table = "\n".join(f"  {check.id:<10} {check.title}" for check in CHECKS.values())
+    check = commands.add_parser(
+        "check", help="run the gate on a repository (read-only)",
+        description="Run the gate on PATH. Reads the repository and runs `go env`; writes nothing "
+        "except the report files asked for.\n\nchecks:\n" + checks_table,
+        epilog=EXIT_CODE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("path", nargs="?", default=".", help="repository root (default: .)")
+    check.add_argument("--config", metavar="FILE", help="config file (default: PATH/.gogate.yaml) [GOGATE_CONFIG]")
+    check.add_argument("--mode", choices=[m.value for m in Mode],
+                       help="minimal: no network, fast (merge requests); full: every check (nightly). "
+                       "Default: full for scheduled pipelines, else minimal [GOGATE_MODE]")
+    check.add_argument("--only", metavar="IDS", help=f"comma-separated checks to run ({', '.join(CHECKS)}) [GOGATE_ONLY]")
+    check.add_argument("--skip", metavar="IDS", help="comma-separated checks not to run [GOGATE_SKIP]")
+    check.add_argument("--go", metavar="PATH", help="the go command to verify (default: go on PATH) [GOGATE_GO]")
+    check.add_argument("--pin-file", metavar="FILE", help="pin file relative to PATH (default: go.version) "
+                       "[GOGATE_PIN_FILE]")
+    check.add_argument("--fail-on-warnings", action="store_const", const=True,
+                       help="exit 1 on warnings too [GOGATE_FAIL_ON_WARNINGS]")
+    check.add_argument("--junit", metavar="FILE", help="write a JUnit XML report [GOGATE_JUNIT]")
+    check.add_argument("--json", metavar="FILE", help="write a JSON report (schema: gogate schema) [GOGATE_JSON]")
+    check.add_argument("--markdown", metavar="FILE", help="write a Markdown report [GOGATE_MARKDOWN]")
+    check.add_argument("--codequality", metavar="FILE", help="write a GitLab code-quality report "
+                       "[GOGATE_CODEQUALITY]")
+    check.add_argument("--color", choices=[c.value for c in Color], help="color the terminal report "
+                       "(default auto; NO_COLOR disables auto) [GOGATE_COLOR]")
+    check.add_argument("-q", "--quiet", action="store_true", help="print only failures and the verdict")
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of a report or of .gogate.yaml")
+    schema.add_argument("which", nargs="?", choices=["report", "config"], default="report")
+    commands.add_parser("checks", help="list the checks and their rule ids (for severities)")
+    return parser
+
+
+_CHECK_FLAGS = ("config", "mode", "only", "skip", "go", "pin_file", "fail_on_warnings", "junit", "json",
+                "markdown", "codequality", "color")
+
+
+def exit_code_for(result: GateResult) -> ExitCode:
+    """A violation blocks (1); otherwise an undecidable check means "could not decide" (3)."""
+    if result.failed:
+        return ExitCode.GATE_FAILED
+    if result.undecided:
+        return ExitCode.INFRASTRUCTURE_ERROR
+    return ExitCode.PASSED
+
+
+def _use_color(config: Config, environ: Mapping[str, str], stream: TextIO) -> bool:
+    if config.color is Color.ALWAYS:
+        return True
+    if config.color is Color.NEVER or environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def _write(path: str, text: str, stdout: TextIO) -> None:
+    if path == "-":
+        stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write report: {error.strerror or error}") from error
+
+
+def _emit_reports(result: GateResult, config: Config, environ: Mapping[str, str], stdout: TextIO,
+                  quiet: bool) -> None:
+    from gogate import report
+
+    stdout.write(report.render_terminal(result, color=_use_color(config, environ, stdout), quiet=quiet))
+    paths = config.reports
+    if paths.junit:
+        _write(paths.junit, report.render_junit(result), stdout)
+    if paths.json_report:
+        _write(paths.json_report, report.render_json(result), stdout)
+    if paths.codequality:
+        _write(paths.codequality, report.render_codequality(result, fallback_path=config.pin_file), stdout)
+    markdown = None
+    if paths.markdown:
+        markdown = report.render_markdown(result)
+        _write(paths.markdown, markdown, stdout)
+    if environ.get("GITHUB_ACTIONS") == "true":
+        annotations = report.render_github_annotations(result)
+        if annotations:
+            stdout.write(annotations if annotations.endswith("\n") else annotations + "\n")
+    summary_path = environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        text = report.fit_step_summary(markdown or report.render_markdown(result))
+        try:
+            with open(summary_path, "a", encoding="utf-8") as handle:
+                handle.write(text if text.endswith("\n") else text + "\n")
+        except OSError as error:
+            raise UsageError(f"GITHUB_STEP_SUMMARY={summary_path}: cannot append: {error.strerror}") from error
+
+
+def _run_check(args: argparse.Namespace, environ: Mapping[str, str], stdout: TextIO) -> ExitCode:
+    from gogate.engine import run_gate
+
+    flags: dict[str, Any] = {name: getattr(args, name) for name in _CHECK_FLAGS}
+    root = Path(args.path).resolve()
+    config = build_config(root=root, flags=flags, environ=environ)
+    result = run_gate(config, environ)
+    _emit_reports(result, config, environ, stdout, args.quiet)
+    return exit_code_for(result)
+
+
+def _run_schema(which: str, stdout: TextIO) -> ExitCode:
+    if which == "config":
+        from gogate.config import FileConfig
+
+        schema: dict[str, Any] = FileConfig.model_json_schema()
+    else:
+        from gogate.report import report_json_schema
+
+        schema = dict(report_json_schema())
+    stdout.write(json.dumps(schema, indent=2) + "\n")
+    return ExitCode.PASSED
+
+
+def _run_list(stdout: TextIO) -> ExitCode:
+    for check in CHECKS.values():
+        modes = ", ".join(sorted(m.value for m in check.modes))
+        stdout.write(f"{check.id}: {check.title} (modes: {modes})\n")
+        for rule, text in check.rules.items():
+            stdout.write(f"  {rule}: {text}\n")
+    stdout.write(f"\n{len(all_rules())} rules; set severities in .gogate.yaml under `severity:`\n")
+    return ExitCode.PASSED
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run gogate; return the exit code. Never raises except SystemExit from argparse (usage, exit 2)."""
+    environ = os.environ if environ is None else environ
+    stdout = sys.stdout if stdout is None else stdout
+    stderr = sys.stderr if stderr is None else stderr
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return int(_run_check(args, environ, stdout))
+        if args.command == "schema":
+            return int(_run_schema(args.which, stdout))
+        return int(_run_list(stdout))
+    except GogateError as error:
+        stderr.write(f"gogate: error: {redact(error.diagnostics())}\n")
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        stderr.write("gogate: interrupted\n")
+        return int(ExitCode.INTERRUPTED)
+    except Exception as error:  # noqa: BLE001 - the last line of defence maps bugs to exit 4
+        details = redact("".join(traceback.format_exception(error)))
+        stderr.write(
+            f"gogate {__version__}: internal error: {type(error).__name__}: {redact(str(error))}\n"
+            "This is a bug in gogate, not in your repository. Please report it with this output.\n"
+            f"{details}"
+        )
+        return int(ExitCode.INTERNAL_ERROR)
+
+
+def entry_point() -> None:
+    """Console-script entry: exit with main()'s code."""
+    raise SystemExit(main())

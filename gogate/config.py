@@ -1,0 +1,252 @@
+"""Configuration: flags, then ``GOGATE_*`` variables, then ``.gogate.yaml``, then defaults.
+
+The file is validated with pydantic: an unknown key or a wrong type is a ConfigError (exit 2)
+naming the key and its line. Engine code only ever sees the frozen :class:`Config`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from gogate.checks.interface import Mode
+from gogate.checks.registry import CHECKS, all_rules
+from gogate.errors import ConfigError
+from gogate.facts.textfile import read_text_file
+from gogate.results import Severity
+
+__all__ = ["CONFIG_FILE_NAMES", "Color", "Config", "FileConfig", "ReportPaths", "build_config", "default_mode"]
+
+CONFIG_FILE_NAMES = (".gogate.yaml", ".gogate.yml")
+
+
+class Color(enum.StrEnum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+class ReportPaths(BaseModel):
+    """Report files to write; None means not written."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    junit: str | None = None
+    json_report: str | None = None
+    markdown: str | None = None
+    codequality: str | None = None
+
+
+class _FileReports(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    junit: str | None = None
+    json_report: str | None = Field(default=None, alias="json")
+    markdown: str | None = None
+    codequality: str | None = None
+
+
+class FileConfig(BaseModel):
+    """The schema of ``.gogate.yaml``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mode: Mode | None = None
+    pin_file: str | None = None
+    only: list[str] | None = None
+    skip: list[str] | None = None
+    severity: dict[str, Severity] = {}
+    fail_on_warnings: bool | None = None
+    go: str | None = None
+    color: Color | None = None
+    reports: _FileReports | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything one run needs to know, resolved from all sources."""
+
+    root: Path
+    mode: Mode
+    pin_file: str
+    checks: tuple[str, ...]
+    """Selected check ids, in registry order."""
+    deselected: tuple[str, ...]
+    severity: Mapping[str, Severity]
+    fail_on_warnings: bool
+    go: str | None
+    color: Color
+    reports: ReportPaths
+    config_file: str | None = None
+    mode_reason: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+def default_mode(environ: Mapping[str, str]) -> tuple[Mode, str]:
+    """Nightly (scheduled) pipelines default to full mode, everything else to minimal."""
+    if environ.get("CI_PIPELINE_SOURCE") == "schedule":
+        return Mode.FULL, "scheduled GitLab pipeline"
+    if environ.get("GITHUB_EVENT_NAME") == "schedule":
+        return Mode.FULL, "scheduled GitHub workflow"
+    return Mode.MINIMAL, "default"
+
+
+def _key_lines(node: yaml.Node, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
+    lines: dict[tuple[str, ...], int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            path = (*prefix, str(key.value))
+            lines[path] = key.start_mark.line + 1
+            lines.update(_key_lines(value, path))
+    return lines
+
+
+def load_file_config(root: Path, relative: str) -> FileConfig:
+    """Parse and validate a config file; raise ConfigError naming the key and line."""
+    text = read_text_file(root, relative, allow_crlf=True).text
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{relative}{line}: invalid YAML: {getattr(error, 'problem', error)}") from error
+    if data is None:
+        return FileConfig()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{relative}:1: expected a mapping of settings, found {type(data).__name__}")
+    lines = _key_lines(node) if node is not None else {}
+    try:
+        return FileConfig.model_validate(data)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        location = tuple(str(part) for part in problem["loc"])
+        line = next((lines[location[:n]] for n in range(len(location), 0, -1) if location[:n] in lines), None)
+        key = ".".join(location)
+        where = f"{relative}:{line}" if line else relative
+        if problem["type"] == "extra_forbidden":
+            allowed = ", ".join(FileConfig.model_fields)
+            raise ConfigError(f"{where}: unknown key {key!r}", remediation=f"known keys: {allowed}") from error
+        raise ConfigError(f"{where}: {key}: {problem['msg']}") from error
+
+
+def _split_ids(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _bool_env(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"{name}={value!r}: expected true or false")
+
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def _enum_value(kind: type[_E], value: str, origin: str) -> _E:
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(str(member.value) for member in kind)
+        raise ConfigError(f"{origin}: {value!r} is not one of {choices}") from None
+
+
+def _validate_ids(ids: Sequence[str], origin: str) -> None:
+    unknown = [check_id for check_id in ids if check_id not in CHECKS]
+    if unknown:
+        raise ConfigError(f"{origin}: unknown check {unknown[0]!r}", remediation=f"checks: {', '.join(CHECKS)}")
+
+
+def build_config(
+    *,
+    root: Path,
+    flags: Mapping[str, Any],
+    environ: Mapping[str, str],
+) -> Config:
+    """Resolve the configuration; ``flags`` holds only the options given on the command line.
+
+    Raises ConfigError (exit 2) for any invalid value, naming where it came from.
+    """
+    config_path = flags.get("config") or environ.get("GOGATE_CONFIG")
+    config_file: str | None = None
+    if config_path:
+        candidate = Path(config_path)
+        config_root = candidate.parent if candidate.is_absolute() else Path.cwd() / candidate.parent
+        if not candidate.is_file():
+            raise ConfigError(f"{config_path}: config file not found")
+        file_config = load_file_config(config_root, candidate.name)
+        config_file = str(config_path)
+    else:
+        file_config = FileConfig()
+        for name in CONFIG_FILE_NAMES:
+            if (root / name).exists():
+                file_config = load_file_config(root, name)
+                config_file = name
+                break
+
+    def pick(flag: str, env_name: str, file_value: Any) -> tuple[Any, str]:
+        if flags.get(flag) is not None:
+            return flags[flag], f"--{flag.replace('_', '-')}"
+        if environ.get(env_name):
+            return environ[env_name], env_name
+        return file_value, config_file or "default"
+
+    mode_value, origin = pick("mode", "GOGATE_MODE", file_config.mode)
+    if mode_value is None:
+        mode, mode_reason = default_mode(environ)
+    else:
+        mode, mode_reason = _enum_value(Mode, str(mode_value), origin), origin
+
+    only_value, only_origin = pick("only", "GOGATE_ONLY", file_config.only)
+    skip_value, skip_origin = pick("skip", "GOGATE_SKIP", file_config.skip)
+    only = _split_ids(only_value) if isinstance(only_value, str) else list(only_value or [])
+    skip = _split_ids(skip_value) if isinstance(skip_value, str) else list(skip_value or [])
+    _validate_ids(only, only_origin)
+    _validate_ids(skip, skip_origin)
+    selected = tuple(c for c in CHECKS if (not only or c in only) and c not in skip)
+    deselected = tuple(c for c in CHECKS if c not in selected)
+
+    rules = all_rules()
+    for key in file_config.severity:
+        if key not in rules and key not in CHECKS:
+            raise ConfigError(f"{config_file}: severity: unknown rule {key!r}",
+                              remediation=f"rules: {', '.join(sorted(rules))}")
+
+    fail_value, fail_origin = pick("fail_on_warnings", "GOGATE_FAIL_ON_WARNINGS", file_config.fail_on_warnings)
+    fail_on_warnings = _bool_env(fail_origin, fail_value) if isinstance(fail_value, str) else bool(fail_value)
+
+    color_value, color_origin = pick("color", "GOGATE_COLOR", file_config.color)
+    color = Color.AUTO if color_value is None else _enum_value(Color, str(color_value), color_origin)
+
+    pin_file = pick("pin_file", "GOGATE_PIN_FILE", file_config.pin_file)[0] or "go.version"
+    go = pick("go", "GOGATE_GO", file_config.go)[0]
+    file_reports = file_config.reports or _FileReports()
+    reports = ReportPaths(
+        junit=pick("junit", "GOGATE_JUNIT", file_reports.junit)[0],
+        json_report=pick("json", "GOGATE_JSON", file_reports.json_report)[0],
+        markdown=pick("markdown", "GOGATE_MARKDOWN", file_reports.markdown)[0],
+        codequality=pick("codequality", "GOGATE_CODEQUALITY", file_reports.codequality)[0],
+    )
+    return Config(
+        root=root,
+        mode=mode,
+        pin_file=str(pin_file),
+        checks=selected,
+        deselected=deselected,
+        severity=dict(file_config.severity),
+        fail_on_warnings=fail_on_warnings,
+        go=go,
+        color=color,
+        reports=reports,
+        config_file=config_file,
+        mode_reason=mode_reason,
+    )

@@ -1,0 +1,95 @@
+"""Gather facts once, run the selected checks, apply severities: the gate without any output.
+
+Why separate from the CLI: the engine is a function from configuration (plus the environment) to
+a GateResult, so tests and future commands can run the gate without parsing flags or writing files.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+
+from gogate import __version__, goversion
+from gogate.checks.interface import Check, CheckReport, Facts, Need
+from gogate.checks.registry import CHECKS
+from gogate.config import Config
+from gogate.facts.pins import gather_repo_facts
+from gogate.facts.toolchain import gather_toolchain_facts
+from gogate.redact import redact
+from gogate.results import CheckResult, Finding, GateResult, Severity, Status, worst_status
+
+__all__ = ["gather_facts", "run_gate"]
+
+_SEVERITY_STATUS = {Severity.ERROR: Status.FAIL, Severity.WARNING: Status.WARN, Severity.INFO: Status.PASS}
+
+
+def gather_facts(config: Config, environ: Mapping[str, str]) -> Facts:
+    """Read the repository, and run go only when a selected check needs the toolchain."""
+    repo = gather_repo_facts(config.root, pin_file=config.pin_file)
+    needs = {need for check_id in config.checks for need in CHECKS[check_id].needs}
+    toolchain = None
+    if Need.TOOLCHAIN in needs:
+        toolchain = gather_toolchain_facts(config.root, repo, go=config.go, environ=environ)
+    return Facts(repo=repo, toolchain=toolchain)
+
+
+def _apply_severity(finding: Finding, severity: Mapping[str, Severity]) -> Finding | None:
+    """Re-weight a violation by its configured rule (or check) severity; None when turned off."""
+    if finding.status in (Status.PASS, Status.SKIP, Status.ERROR):
+        configured = None
+    else:
+        configured = severity.get(finding.rule) or severity.get(finding.check_id)
+    updates: dict[str, object] = {
+        name: redact(value) for name in ("message", "expected", "found", "remediation", "subject")
+        if isinstance(value := getattr(finding, name), str)
+    }
+    if configured is Severity.OFF:
+        return None
+    if configured is not None:
+        updates["status"] = _SEVERITY_STATUS[configured]
+    return finding.model_copy(update=updates)
+
+
+def _run_one(check: Check, facts: Facts, config: Config) -> CheckResult:
+    if check.id in config.deselected:
+        return CheckResult(check_id=check.id, title=check.title, status=Status.SKIP,
+                           skip_reason="not selected (--only/--skip or configuration)")
+    if config.mode not in check.modes:
+        modes = ", ".join(sorted(m.value for m in check.modes))
+        return CheckResult(check_id=check.id, title=check.title, status=Status.SKIP,
+                           skip_reason=f"runs in {modes} mode, this run is {config.mode.value}")
+    started = time.perf_counter()
+    report: CheckReport = check.run(facts)
+    elapsed = time.perf_counter() - started
+    if report.skip_reason is not None:
+        return CheckResult(check_id=check.id, title=check.title, status=Status.SKIP,
+                           skip_reason=redact(report.skip_reason), duration_seconds=elapsed)
+    findings = tuple(f for f in (_apply_severity(f, config.severity) for f in report.findings) if f is not None)
+    return CheckResult(
+        check_id=check.id,
+        title=check.title,
+        status=worst_status(f.status for f in findings),
+        findings=findings,
+        summary=redact(report.summary),
+        duration_seconds=elapsed,
+    )
+
+
+def run_gate(config: Config, environ: Mapping[str, str]) -> GateResult:
+    """Run the gate. Raises InputError/ConfigError for bad input; check bugs propagate (exit 4)."""
+    facts = gather_facts(config, environ)
+    results = tuple(_run_one(check, facts, config) for check in CHECKS.values())
+    pin = facts.repo.pin
+    running = None
+    if facts.toolchain is not None and facts.toolchain.env is not None:
+        running = facts.toolchain.env.goversion
+    return GateResult(
+        gogate_version=__version__,
+        root=str(config.root),
+        mode=config.mode.value,
+        pinned_version=pin.version if pin is not None and goversion.is_release(pin.version or "") else None,
+        pin_source=f"{pin.path}:{pin.line}" if pin is not None else None,
+        running_version=running,
+        results=results,
+        fail_on_warnings=config.fail_on_warnings,
+    )

@@ -1,0 +1,117 @@
+"""Find the ``go`` command the job would run and ask it about itself.
+
+Two invocations, both read-only and neither able to switch or download a toolchain:
+``GOTOOLCHAIN=local go env -json`` (the installed toolchain and its settings) and
+``go env GOTOOLCHAIN`` with the job's own environment (which cmd/go always answers locally), so
+gogate knows the job's GOTOOLCHAIN exactly as Go resolves it (environment, go env file, go.env).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+
+from gogate.facts.model import GoEnv, GoToolchainFacts, RepoFacts
+from gogate.toolchain_select import SelectionError, select_toolchain
+
+__all__ = ["GO_ENV_TIMEOUT_SECONDS", "gather_toolchain_facts"]
+
+GO_ENV_TIMEOUT_SECONDS = 60.0
+
+# go env values the goenv check reads.
+_SETTINGS = (
+    "GOSUMDB", "GONOSUMDB", "GOPRIVATE", "GOINSECURE", "GOFLAGS", "GOPROXY", "GO111MODULE", "GONOPROXY",
+    "GOENV", "GOWORK", "GOMODCACHE",
+)
+# Variables go env does not report but that still change verification.
+_PROCESS_VARIABLES = ("GONOSUMCHECK", "GONOVERIFY", "GOTOOLCHAIN", "GOFLAGS")
+
+
+def _locate_go(go: str | None, environ: Mapping[str, str]) -> tuple[str | None, str | None]:
+    if go is not None:
+        candidate = Path(go)
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate), None
+        found = shutil.which(go, path=environ.get("PATH", ""))
+        if found:
+            return found, None
+        return None, f"--go {go}: no such executable"
+    found = shutil.which("go", path=environ.get("PATH", ""))
+    if found is None:
+        return None, "go was not found on PATH"
+    return found, None
+
+
+def _run_go(go_path: str, args: list[str], *, environ: Mapping[str, str], cwd: Path) -> tuple[str | None, str | None]:
+    """Run go; return (stdout, None) or (None, Go's own error message)."""
+    try:
+        completed = subprocess.run(
+            [go_path, *args],
+            cwd=cwd,
+            env=dict(environ),
+            capture_output=True,
+            text=True,
+            timeout=GO_ENV_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return None, f"`go {' '.join(args)}` did not finish within {GO_ENV_TIMEOUT_SECONDS:.0f}s"
+    except OSError as error:
+        return None, f"`{go_path}` could not be run: {error.strerror or error}"
+    if completed.returncode != 0:
+        message = completed.stderr.strip() or completed.stdout.strip() or f"exit status {completed.returncode}"
+        return None, f"`go {' '.join(args)}` failed: {message}"
+    return completed.stdout, None
+
+
+def gather_toolchain_facts(
+    root: Path, repo: RepoFacts, *, go: str | None, environ: Mapping[str, str]
+) -> GoToolchainFacts:
+    """Locate go and read its environment; failures become ``error``, never exceptions."""
+    process_env = {name: environ[name] for name in _PROCESS_VARIABLES if name in environ}
+    go_path, error = _locate_go(go, environ)
+    if go_path is None:
+        return GoToolchainFacts(error=error, process_env=process_env)
+    local_env = {**environ, "GOTOOLCHAIN": "local"}
+    output, error = _run_go(go_path, ["env", "-json"], environ=local_env, cwd=root)
+    if output is None:
+        return GoToolchainFacts(go_path=go_path, error=error, process_env=process_env)
+    try:
+        values = json.loads(output)
+        goversion, goroot = str(values["GOVERSION"]), str(values["GOROOT"])
+        goos, goarch = str(values["GOOS"]), str(values["GOARCH"])
+    except (ValueError, KeyError, TypeError) as parse_error:
+        return GoToolchainFacts(
+            go_path=go_path, error=f"`go env -json` printed unexpected output: {parse_error}", process_env=process_env
+        )
+    configured, error = _run_go(go_path, ["env", "GOTOOLCHAIN"], environ=environ, cwd=root)
+    if configured is None:
+        return GoToolchainFacts(go_path=go_path, error=error, process_env=process_env)
+    settings = {name: str(values.get(name, "")) for name in _SETTINGS}
+    env = GoEnv(
+        goversion=goversion, goroot=goroot, goos=goos, goarch=goarch, gotoolchain=configured.strip(),
+        settings=settings,
+    )
+    on_path = _switch_target_on_path(env, repo, environ)
+    return GoToolchainFacts(go_path=go_path, env=env, process_env=process_env, switch_target_on_path=on_path)
+
+
+def _switch_target_on_path(env: GoEnv, repo: RepoFacts, environ: Mapping[str, str]) -> str | None:
+    """Where Go would find the toolchain it switches to on PATH (it looks there before downloading)."""
+    try:
+        selection = select_toolchain(
+            gotoolchain=env.gotoolchain,
+            local_toolchain=env.goversion,
+            go_line=repo.main_go,
+            toolchain_line=repo.main_toolchain,
+            file=repo.main_file,
+        )
+    except SelectionError:
+        return None
+    if not selection.switches:
+        return None
+    return shutil.which(selection.toolchain, path=environ.get("PATH", ""))
