@@ -68,7 +68,6 @@ def _parser() -> argparse.ArgumentParser:
                        "[GOGATE_CODEQUALITY]")
     check.add_argument("--color", choices=[c.value for c in Color], help="color the terminal report "
                        "(default auto; NO_COLOR disables auto) [GOGATE_COLOR]")
-    check.add_argument("-q", "--quiet", action="store_true", help="print only failures and the verdict")
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a report or of .gogate.yaml")
     schema.add_argument("which", nargs="?", choices=["report", "config"], default="report")
@@ -109,11 +108,10 @@ def _write(path: str, text: str, stdout: TextIO) -> None:
         raise UsageError(f"{path}: cannot write report: {error.strerror or error}") from error
 
 
-def _emit_reports(result: GateResult, config: Config, environ: Mapping[str, str], stdout: TextIO,
-                  quiet: bool) -> None:
+def _emit_reports(result: GateResult, config: Config, environ: Mapping[str, str], stdout: TextIO) -> None:
     from gogate import report
 
-    stdout.write(report.render_terminal(result, color=_use_color(config, environ, stdout), quiet=quiet))
+    stdout.write(report.render_terminal(result, color=_use_color(config, environ, stdout)))
     paths = config.reports
     if paths.junit:
         _write(paths.junit, report.render_junit(result), stdout)
@@ -146,7 +144,7 @@ def _run_check(args: argparse.Namespace, environ: Mapping[str, str], stdout: Tex
     root = Path(args.path).resolve()
     config = build_config(root=root, flags=flags, environ=environ)
     result = run_gate(config, environ)
-    _emit_reports(result, config, environ, stdout, args.quiet)
+    _emit_reports(result, config, environ, stdout)
     return exit_code_for(result)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from gogate.checks.interface import Mode
 from gogate.checks.registry import CHECKS, all_rules
@@ -66,6 +66,14 @@ class FileConfig(BaseModel):
     go: str | None = None
     color: Color | None = None
     reports: _FileReports | None = None
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _unquoted_off(cls, value: Any) -> Any:
+        """YAML 1.1 reads an unquoted ``off`` as false; in a severity it can only mean "off"."""
+        if isinstance(value, dict):
+            return {key: "off" if item is False else item for key, item in value.items()}
+        return value
 
 
 @dataclass(frozen=True)

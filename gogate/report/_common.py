@@ -8,6 +8,7 @@ check which could not run is never shown as green.
 from __future__ import annotations
 
 import unicodedata
+from pathlib import PurePosixPath
 
 from gogate.results import CheckResult, Finding, GateResult, Status
 
@@ -18,6 +19,7 @@ __all__ = [
     "go_name",
     "pinned_text",
     "printable",
+    "repo_relative",
     "reported_findings",
     "verdict_text",
     "violations",
@@ -49,7 +51,9 @@ def check_level_finding(check: CheckResult) -> Finding | None:
     else:
         message = check.summary or "the check failed"
         rule = f"{check.check_id}.failed"
-    return Finding(check_id=check.check_id, rule=rule, status=check.status, subject=check.check_id, message=message)
+    return Finding(
+        check_id=check.check_id, rule=rule, status=check.status, subject=check.check_id, message=message
+    )
 
 
 def reported_findings(check: CheckResult) -> tuple[Finding, ...]:
@@ -61,7 +65,9 @@ def reported_findings(check: CheckResult) -> tuple[Finding, ...]:
 def violations(result: GateResult) -> list[Finding]:
     """The findings that make the gate fail: FAIL, and WARN too when warnings are fatal."""
     fatal = {Status.FAIL, Status.WARN} if result.fail_on_warnings else {Status.FAIL}
-    return [finding for check in result.results for finding in reported_findings(check) if finding.status in fatal]
+    return [
+        finding for check in result.results for finding in reported_findings(check) if finding.status in fatal
+    ]
 
 
 def verdict_text(result: GateResult) -> str:
@@ -129,3 +135,23 @@ def printable(text: str) -> str:
         else:
             out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
     return "".join(out)
+
+
+def repo_relative(path: str | None, root: str) -> str | None:
+    """The repository-relative form of ``path``, or None when it has none (absent, or outside root).
+
+    Why: CI systems place annotations and code-quality issues by repository-relative path; ``./go.mod``
+    or ``/builds/acme/service/go.mod`` would not be matched to the file in the diff.
+    """
+    if path is None or not path.strip():
+        return None
+    candidate = PurePosixPath(path)
+    if candidate.is_absolute():
+        try:
+            candidate = candidate.relative_to(PurePosixPath(root))
+        except ValueError:
+            return None
+    if ".." in candidate.parts:
+        return None
+    text = str(candidate)  # PurePosixPath drops "./" and doubled slashes
+    return None if text == "." else text

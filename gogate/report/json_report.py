@@ -14,7 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gogate.results import CheckResult, Finding, GateResult, Status
 
-__all__ = ["SCHEMA_ID", "CheckReportModel", "FindingReportModel", "GateReportModel", "render_json", "report_json_schema"]
+__all__ = [
+    "SCHEMA_ID",
+    "CheckReportModel",
+    "FindingReportModel",
+    "GateReportModel",
+    "render_json",
+    "report_json_schema",
+]
 
 SCHEMA_ID = "urn:gogate:report-schema:1"
 """Identifier of this schema version; a URN because gogate has no canonical web address yet."""

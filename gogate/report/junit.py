@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 
 from junit_xml import TestCase, TestSuite, to_xml_report_string
 
-from gogate.report._common import detail_lines, reported_findings
+from gogate.report._common import detail_lines, repo_relative, reported_findings
 from gogate.results import CheckResult, Finding, GateResult, Status
 
 __all__ = ["render_junit"]
@@ -44,7 +44,8 @@ def render_junit(result: GateResult, *, file_attributes: bool = True) -> str:
 
 def _suite(result: GateResult, check: CheckResult, *, file_attributes: bool) -> TestSuite:
     findings = reported_findings(check)
-    cases = [_finding_case(check, finding, file_attributes=file_attributes) for finding in findings]
+    root = result.root if file_attributes else None
+    cases = [_finding_case(check, finding, root=root) for finding in findings]
     if not cases:
         cases.append(_check_case(check))
     elapsed = check.duration_seconds / len(cases)
@@ -66,12 +67,14 @@ def _properties(result: GateResult) -> dict[str, str]:
     return {name: value for name, value in values.items() if value is not None}
 
 
-def _finding_case(check: CheckResult, finding: Finding, *, file_attributes: bool) -> TestCase:
+def _finding_case(check: CheckResult, finding: Finding, *, root: str | None) -> TestCase:
+    """``root`` None leaves out ``file``/``line``; a path outside the repository is only in the text."""
+    path = repo_relative(finding.path, root) if root is not None else None
     case = TestCase(
         finding.subject,
         classname=f"gogate.{check.check_id}",
-        file=finding.path if file_attributes else None,
-        line=finding.line if file_attributes and finding.path is not None else None,
+        file=path,
+        line=finding.line if path is not None else None,
     )
     located = f"{finding.location}: {finding.message}" if finding.location else finding.message
     headline = _one_line(located)
@@ -134,4 +137,3 @@ def _normalise(root: ET.Element) -> None:
 
 def _seconds(value: float) -> str:
     return f"{value:.3f}"
-

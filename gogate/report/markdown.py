@@ -35,12 +35,16 @@ _TRUNCATION_NOTICE = (
 def render_markdown(result: GateResult) -> str:
     """A verdict heading, a one-row-per-check table, then one section per check with problems."""
     verdict_icon = "❌" if result.failed else "❗" if result.undecided else "✅"
-    running = f"running `{go_name(result.running_version)}`" if result.running_version else "running Go unknown"
+    running = (
+        f"running {_code(go_name(result.running_version))}"
+        if result.running_version
+        else "running Go unknown"
+    )
     lines = [
-        f"## {verdict_icon} gogate: {_text(verdict_text(result))}",
+        f"## {verdict_icon} gogate: {_block(verdict_text(result))}",
         "",
-        f"gogate {_text(result.gogate_version)} · mode `{_text(result.mode)}` · "
-        f"{_text(pinned_text(result))} · {running}",
+        f"gogate {_block(result.gogate_version)} · mode {_code(result.mode)} · "
+        f"{_block(pinned_text(result))} · {running}",
         "",
         "| check | status | summary |",
         "| --- | --- | --- |",
@@ -53,7 +57,7 @@ def render_markdown(result: GateResult) -> str:
         problems = [f for f in reported_findings(check) if f.status not in (Status.PASS, Status.SKIP)]
         if not problems:
             continue
-        lines += ["", f"### {STATUS_ICON[check.status]} {_text(check.check_id)}: {_text(check.title)}", ""]
+        lines += ["", f"### {STATUS_ICON[check.status]} {_block(check.check_id)}: {_block(check.title)}", ""]
         for finding in problems:
             lines += _finding_lines(finding)
         passed = sum(1 for finding in check.findings if finding.status is Status.PASS)
@@ -106,8 +110,11 @@ def _text(value: str) -> str:
 
 
 def _block(value: str) -> str:
-    """Free text inside a list item, kept on one source line: a newline in a message could otherwise
-    start a new Markdown block, and one line per item lets truncation never split an item."""
+    """Free text kept on one source line, with ``<br>`` for its line breaks.
+
+    Why: a newline in a message could otherwise start a new Markdown block (a heading, a list), and
+    one source line per item means truncation never splits an item.
+    """
     return _NEWLINE.sub("<br>", _text(value))
 
 

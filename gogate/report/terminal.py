@@ -73,7 +73,9 @@ def render_terminal(result: GateResult, *, color: bool) -> str:
 
 
 def _header(result: GateResult) -> str:
-    running = f"running {go_name(result.running_version)}" if result.running_version else "running Go: unknown"
+    running = (
+        f"running {go_name(result.running_version)}" if result.running_version else "running Go: unknown"
+    )
     fields = [f"gogate {result.gogate_version}", f"root {result.root}", f"mode {result.mode}"]
     return printable(" · ".join([*fields, pinned_text(result), running]))
 

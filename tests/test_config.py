@@ -1,0 +1,74 @@
+"""Configuration precedence and validation: flags > GOGATE_* > .gogate.yaml > defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gogate.checks.interface import Mode
+from gogate.config import Color, build_config
+from gogate.errors import ConfigError
+from gogate.results import Severity
+
+
+def _config(tmp_path: Path, *, file: str | None = None, flags: dict[str, object] | None = None,
+            env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    if file is not None:
+        (tmp_path / ".gogate.yaml").write_text(file)
+    return build_config(root=tmp_path, flags=flags or {}, environ=env or {})
+
+
+def test_defaults(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    assert (config.mode, config.pin_file, config.color, config.fail_on_warnings) == (
+        Mode.MINIMAL, "go.version", Color.AUTO, False)
+    assert config.checks == ("pins", "toolchain", "goenv")
+
+
+@pytest.mark.parametrize(("env", "mode"), [({"CI_PIPELINE_SOURCE": "schedule"}, Mode.FULL),
+                                           ({"GITHUB_EVENT_NAME": "schedule"}, Mode.FULL),
+                                           ({"CI_PIPELINE_SOURCE": "merge_request_event"}, Mode.MINIMAL)])
+def test_scheduled_pipelines_default_to_full(tmp_path: Path, env: dict[str, str], mode: Mode) -> None:
+    assert _config(tmp_path, env=env).mode is mode
+
+
+def test_precedence_flag_over_env_over_file(tmp_path: Path) -> None:
+    file = "mode: full\npin_file: pins/go.txt\nskip: [goenv]\n"
+    assert _config(tmp_path, file=file).mode is Mode.FULL
+    assert _config(tmp_path, file=file, env={"GOGATE_MODE": "minimal"}).mode is Mode.MINIMAL
+    assert _config(tmp_path, file=file, env={"GOGATE_MODE": "minimal"}, flags={"mode": "full"}).mode is Mode.FULL
+    config = _config(tmp_path, file=file, env={"GOGATE_SKIP": "toolchain"})
+    assert config.checks == ("pins", "goenv")
+    assert config.pin_file == "pins/go.txt"
+
+
+def test_only_and_skip(tmp_path: Path) -> None:
+    config = _config(tmp_path, flags={"only": "pins,goenv", "skip": "goenv"})
+    assert (config.checks, config.deselected) == (("pins",), ("toolchain", "goenv"))
+
+
+def test_severity_and_reports_from_file(tmp_path: Path) -> None:
+    config = _config(tmp_path, file="severity:\n  pins.floating: error\n  goenv: off\nreports:\n  json: r.json\n")
+    assert config.severity == {"pins.floating": Severity.ERROR, "goenv": Severity.OFF}
+    assert config.reports.json_report == "r.json"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"env": {"GOGATE_MODE": "fast"}}, "GOGATE_MODE: 'fast' is not one of minimal, full"),
+        ({"env": {"GOGATE_ONLY": "pins,nope"}}, "GOGATE_ONLY: unknown check 'nope'"),
+        ({"flags": {"skip": "x"}}, "--skip: unknown check 'x'"),
+        ({"env": {"GOGATE_FAIL_ON_WARNINGS": "maybe"}}, "GOGATE_FAIL_ON_WARNINGS='maybe'"),
+        ({"env": {"GOGATE_COLOR": "rainbow"}}, "GOGATE_COLOR: 'rainbow'"),
+        ({"file": "mode: 3\n"}, ".gogate.yaml:1: mode"),
+        ({"file": "reports:\n  junit: a\n  html: b\n"}, ".gogate.yaml:3: unknown key 'reports.html'"),
+        ({"file": "mode: [\n"}, ".gogate.yaml:2: invalid YAML"),
+        ({"flags": {"config": "/nonexistent/gogate.yaml"}}, "config file not found"),
+    ],
+)
+def test_invalid_configuration_names_its_origin(tmp_path: Path, kwargs: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ConfigError) as caught:
+        _config(tmp_path, **kwargs)
+    assert message in caught.value.diagnostics()
