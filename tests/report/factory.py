@@ -10,7 +10,7 @@ from __future__ import annotations
 from gogate.results import CheckResult, Finding, GateResult, Status
 
 # Characters each format must escape: % : , | newline, CR, backticks, HTML, and multibyte text.
-NASTY_MESSAGE = "go.mod says 100% \"go 1.22.5\", toolchain: go1.21.0\nsecond line | with pipe — ünïcødé ✓"
+NASTY_MESSAGE = 'go.mod says 100% "go 1.22.5", toolchain: go1.21.0\nsecond line | with pipe — ünïcødé ✓'
 ROOT = "/builds/acme/service"
 
 
@@ -74,7 +74,9 @@ def make_result(*, fail_on_warnings: bool = False) -> GateResult:
                 remediation="pin the image to golang:1.22.5",
             ),
             finding("pins", "pins.mismatch", Status.PASS, "go.mod", "go 1.22.5", path="go.mod", line=3),
-            finding("pins", "pins.partial", Status.WARN, ".go-version", "no patch version", path=".go-version"),
+            finding(
+                "pins", "pins.partial", Status.WARN, ".go-version", "no patch version", path=".go-version"
+            ),
         ),
     )
     toolchain = CheckResult(

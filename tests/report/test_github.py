@@ -7,6 +7,7 @@ import pytest
 from gogate.report import render_github_annotations
 from gogate.report.github import escape_data, escape_property
 from gogate.results import CheckResult, GateResult, Status
+
 from .factory import ROOT, finding
 
 
@@ -38,7 +39,8 @@ class TestRender:
             "FROM golang:1.21 does not match go.mod%0Aexpected: golang:1.22.5  found: golang:1.21"
             "%0Afix: pin the image to golang:1.22.5",
             "::warning file=.go-version,title=gogate pins%3A partial::no patch version",
-            "::error title=gogate toolchain%3A version::the go on PATH is go1.21.0, <b>not</b> the pinned 1.22.5"
+            "::error title=gogate toolchain%3A version::"
+            "the go on PATH is go1.21.0, <b>not</b> the pinned 1.22.5"
             "%0Aexpected: go1.22.5  found: go1.21.0"
             "%0Afix: run actions/setup-go with go-version-file: go.mod before gogate",
             "::warning file=go.sum,line=42,title=gogate gosum%3A stale::"
@@ -54,7 +56,10 @@ class TestRender:
             findings=(finding("pins", "pins.x", Status.FAIL, "s", "m", path="ci/a,b:c.yml", line=3),),
         )
         result = GateResult(gogate_version="0", root=ROOT, mode="minimal", results=(check,))
-        assert render_github_annotations(result) == "::error file=ci/a%2Cb%3Ac.yml,line=3,title=gogate pins%3A x::m\n"
+        assert (
+            render_github_annotations(result)
+            == "::error file=ci/a%2Cb%3Ac.yml,line=3,title=gogate pins%3A x::m\n"
+        )
 
     def test_path_outside_repository_has_no_file_property(self) -> None:
         check = CheckResult(
@@ -62,7 +67,9 @@ class TestRender:
             title="t",
             status=Status.WARN,
             findings=(
-                finding("toolchain", "toolchain.goenv", Status.WARN, "s", "m", path="/usr/local/go/go.env", line=2),
+                finding(
+                    "toolchain", "toolchain.goenv", Status.WARN, "s", "m", path="/usr/local/go/go.env", line=2
+                ),
             ),
         )
         result = GateResult(gogate_version="0", root=ROOT, mode="minimal", results=(check,))

@@ -9,6 +9,7 @@ from junitparser import Error, Failure, JUnitXml, Skipped
 
 from gogate.report import render_junit
 from gogate.results import CheckResult, GateResult, Status
+
 from .factory import ROOT, finding, make_result
 
 
