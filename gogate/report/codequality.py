@@ -24,12 +24,11 @@ def render_codequality(result: GateResult, *, fallback_path: str = "go.version")
     """A JSON array with one issue per FAIL/ERROR/WARN finding.
 
     Findings about the environment (no path), or with a path outside the repository, are attached
-    to ``fallback_path`` line 1, because GitLab requires a location on every issue. Raises
-    ``ValueError`` when ``fallback_path`` itself is not a repository-relative path.
+    to ``fallback_path`` line 1, because GitLab requires a location on every issue. The CLI passes
+    the configured pin file; if that is itself outside the repository, ``go.mod`` is used instead,
+    since a report must still be written.
     """
-    fallback = repo_relative(fallback_path, result.root)
-    if fallback is None:
-        raise ValueError(f"fallback_path must be a path inside the repository, got {fallback_path!r}")
+    fallback = repo_relative(fallback_path, result.root) or "go.mod"
     issues: list[dict[str, object]] = []
     seen_issues: set[str] = set()
     seen_fingerprints: set[str] = set()

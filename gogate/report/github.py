@@ -21,7 +21,7 @@ _KIND: dict[Status, str] = {Status.FAIL: "error", Status.ERROR: "error", Status.
 
 def escape_data(value: str) -> str:
     """Escape the message part of a workflow command (after ``::``)."""
-    return value.replace("\r", "%0D").replace("\n", "%0A")
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(value: str) -> str:

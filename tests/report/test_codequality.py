@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 from gogate.report import render_codequality
 from gogate.results import CheckResult, Finding, GateResult, Status
 
@@ -106,9 +104,15 @@ def test_description_has_expected_and_found_on_one_line(result: GateResult) -> N
     assert "ünïcødé ✓" in description
 
 
-def test_invalid_fallback_path_rejected(result: GateResult) -> None:
-    with pytest.raises(ValueError, match="fallback_path"):
-        render_codequality(result, fallback_path="/etc/passwd")
+def test_fallback_path_outside_repository_is_replaced(result: GateResult) -> None:
+    paths = {issue["location"]["path"] for issue in _issues(result, fallback_path="/etc/go.version")}
+    assert "go.mod" in paths
+    assert not any(path.startswith("/") for path in paths)
+
+
+def test_fallback_path_made_relative(result: GateResult) -> None:
+    paths = {issue["location"]["path"] for issue in _issues(result, fallback_path=f"{ROOT}/ci/go.version")}
+    assert "ci/go.version" in paths
 
 
 def test_passing_run_is_empty_array() -> None:
