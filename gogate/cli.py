@@ -35,7 +35,9 @@ _DESCRIPTION = (
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="gogate", description=_DESCRIPTION, epilog=EXIT_CODE_HELP,
+        prog="gogate",
+        description=_DESCRIPTION,
+        epilog=EXIT_CODE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"gogate {__version__}")
@@ -44,30 +46,52 @@ def _parser() -> argparse.ArgumentParser:
 
     checks_table = "\n".join(f"  {check.id:<10} {check.title}" for check in CHECKS.values())
     check = commands.add_parser(
-        "check", help="run the gate on a repository (read-only)",
+        "check",
+        help="run the gate on a repository (read-only)",
         description="Run the gate on PATH. Reads the repository and runs `go env`; writes nothing "
         "except the report files asked for.\n\nchecks:\n" + checks_table,
-        epilog=EXIT_CODE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("path", nargs="?", default=".", help="repository root (default: .)")
-    check.add_argument("--config", metavar="FILE", help="config file (default: PATH/.gogate.yaml) [GOGATE_CONFIG]")
-    check.add_argument("--mode", choices=[m.value for m in Mode],
-                       help="minimal: no network, fast (merge requests); full: every check (nightly). "
-                       "Default: full for scheduled pipelines, else minimal [GOGATE_MODE]")
-    check.add_argument("--only", metavar="IDS", help=f"comma-separated checks to run ({', '.join(CHECKS)}) [GOGATE_ONLY]")
+    check.add_argument(
+        "--config", metavar="FILE", help="config file (default: PATH/.gogate.yaml) [GOGATE_CONFIG]"
+    )
+    check.add_argument(
+        "--mode",
+        choices=[m.value for m in Mode],
+        help="minimal: no network, fast (merge requests); full: every check (nightly). "
+        "Default: full for scheduled pipelines, else minimal [GOGATE_MODE]",
+    )
+    check.add_argument(
+        "--only", metavar="IDS", help=f"comma-separated checks to run ({', '.join(CHECKS)}) [GOGATE_ONLY]"
+    )
     check.add_argument("--skip", metavar="IDS", help="comma-separated checks not to run [GOGATE_SKIP]")
-    check.add_argument("--go", metavar="PATH", help="the go command to verify (default: go on PATH) [GOGATE_GO]")
-    check.add_argument("--pin-file", metavar="FILE", help="pin file relative to PATH (default: go.version) "
-                       "[GOGATE_PIN_FILE]")
-    check.add_argument("--fail-on-warnings", action="store_const", const=True,
-                       help="exit 1 on warnings too [GOGATE_FAIL_ON_WARNINGS]")
+    check.add_argument(
+        "--go", metavar="PATH", help="the go command to verify (default: go on PATH) [GOGATE_GO]"
+    )
+    check.add_argument(
+        "--pin-file", metavar="FILE", help="pin file relative to PATH (default: go.version) [GOGATE_PIN_FILE]"
+    )
+    check.add_argument(
+        "--fail-on-warnings",
+        action="store_const",
+        const=True,
+        help="exit 1 on warnings too [GOGATE_FAIL_ON_WARNINGS]",
+    )
     check.add_argument("--junit", metavar="FILE", help="write a JUnit XML report [GOGATE_JUNIT]")
-    check.add_argument("--json", metavar="FILE", help="write a JSON report (schema: gogate schema) [GOGATE_JSON]")
+    check.add_argument(
+        "--json", metavar="FILE", help="write a JSON report (schema: gogate schema) [GOGATE_JSON]"
+    )
     check.add_argument("--markdown", metavar="FILE", help="write a Markdown report [GOGATE_MARKDOWN]")
-    check.add_argument("--codequality", metavar="FILE", help="write a GitLab code-quality report "
-                       "[GOGATE_CODEQUALITY]")
-    check.add_argument("--color", choices=[c.value for c in Color], help="color the terminal report "
-                       "(default auto; NO_COLOR disables auto) [GOGATE_COLOR]")
+    check.add_argument(
+        "--codequality", metavar="FILE", help="write a GitLab code-quality report [GOGATE_CODEQUALITY]"
+    )
+    check.add_argument(
+        "--color",
+        choices=[c.value for c in Color],
+        help="color the terminal report (default auto; NO_COLOR disables auto) [GOGATE_COLOR]",
+    )
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a report or of .gogate.yaml")
     schema.add_argument("which", nargs="?", choices=["report", "config"], default="report")
@@ -75,8 +99,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-_CHECK_FLAGS = ("config", "mode", "only", "skip", "go", "pin_file", "fail_on_warnings", "junit", "json",
-                "markdown", "codequality", "color")
+_CHECK_FLAGS = (
+    "config",
+    "mode",
+    "only",
+    "skip",
+    "go",
+    "pin_file",
+    "fail_on_warnings",
+    "junit",
+    "json",
+    "markdown",
+    "codequality",
+    "color",
+)
 
 
 def exit_code_for(result: GateResult) -> ExitCode:
@@ -134,7 +170,9 @@ def _emit_reports(result: GateResult, config: Config, environ: Mapping[str, str]
             with open(summary_path, "a", encoding="utf-8") as handle:
                 handle.write(text if text.endswith("\n") else text + "\n")
         except OSError as error:
-            raise UsageError(f"GITHUB_STEP_SUMMARY={summary_path}: cannot append: {error.strerror}") from error
+            raise UsageError(
+                f"GITHUB_STEP_SUMMARY={summary_path}: cannot append: {error.strerror}"
+            ) from error
 
 
 def _run_check(args: argparse.Namespace, environ: Mapping[str, str], stdout: TextIO) -> ExitCode:

@@ -21,7 +21,15 @@ from gogate.errors import ConfigError
 from gogate.facts.textfile import read_text_file
 from gogate.results import Severity
 
-__all__ = ["CONFIG_FILE_NAMES", "Color", "Config", "FileConfig", "ReportPaths", "build_config", "default_mode"]
+__all__ = [
+    "CONFIG_FILE_NAMES",
+    "Color",
+    "Config",
+    "FileConfig",
+    "ReportPaths",
+    "build_config",
+    "default_mode",
+]
 
 CONFIG_FILE_NAMES = (".gogate.yaml", ".gogate.yml")
 
@@ -123,8 +131,8 @@ def load_file_config(root: Path, relative: str) -> FileConfig:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{relative}{line}: invalid YAML: {getattr(error, 'problem', error)}") from error
+        suffix = f":{mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{relative}{suffix}: invalid YAML: {getattr(error, 'problem', error)}") from error
     if data is None:
         return FileConfig()
     if not isinstance(data, dict):
@@ -135,12 +143,16 @@ def load_file_config(root: Path, relative: str) -> FileConfig:
     except ValidationError as error:
         problem = error.errors()[0]
         location = tuple(str(part) for part in problem["loc"])
-        line = next((lines[location[:n]] for n in range(len(location), 0, -1) if location[:n] in lines), None)
+        key_line = next(
+            (lines[location[:n]] for n in range(len(location), 0, -1) if location[:n] in lines), None
+        )
         key = ".".join(location)
-        where = f"{relative}:{line}" if line else relative
+        where = f"{relative}:{key_line}" if key_line else relative
         if problem["type"] == "extra_forbidden":
             allowed = ", ".join(FileConfig.model_fields)
-            raise ConfigError(f"{where}: unknown key {key!r}", remediation=f"known keys: {allowed}") from error
+            raise ConfigError(
+                f"{where}: unknown key {key!r}", remediation=f"known keys: {allowed}"
+            ) from error
         raise ConfigError(f"{where}: {key}: {problem['msg']}") from error
 
 
@@ -171,7 +183,9 @@ def _enum_value(kind: type[_E], value: str, origin: str) -> _E:
 def _validate_ids(ids: Sequence[str], origin: str) -> None:
     unknown = [check_id for check_id in ids if check_id not in CHECKS]
     if unknown:
-        raise ConfigError(f"{origin}: unknown check {unknown[0]!r}", remediation=f"checks: {', '.join(CHECKS)}")
+        raise ConfigError(
+            f"{origin}: unknown check {unknown[0]!r}", remediation=f"checks: {', '.join(CHECKS)}"
+        )
 
 
 def build_config(
@@ -226,10 +240,14 @@ def build_config(
     rules = all_rules()
     for key in file_config.severity:
         if key not in rules and key not in CHECKS:
-            raise ConfigError(f"{config_file}: severity: unknown rule {key!r}",
-                              remediation=f"rules: {', '.join(sorted(rules))}")
+            raise ConfigError(
+                f"{config_file}: severity: unknown rule {key!r}",
+                remediation=f"rules: {', '.join(sorted(rules))}",
+            )
 
-    fail_value, fail_origin = pick("fail_on_warnings", "GOGATE_FAIL_ON_WARNINGS", file_config.fail_on_warnings)
+    fail_value, fail_origin = pick(
+        "fail_on_warnings", "GOGATE_FAIL_ON_WARNINGS", file_config.fail_on_warnings
+    )
     fail_on_warnings = _bool_env(fail_origin, fail_value) if isinstance(fail_value, str) else bool(fail_value)
 
     color_value, color_origin = pick("color", "GOGATE_COLOR", file_config.color)

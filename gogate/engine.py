@@ -40,7 +40,8 @@ def _apply_severity(finding: Finding, severity: Mapping[str, Severity]) -> Findi
     else:
         configured = severity.get(finding.rule) or severity.get(finding.check_id)
     updates: dict[str, object] = {
-        name: redact(value) for name in ("message", "expected", "found", "remediation", "subject")
+        name: redact(value)
+        for name in ("message", "expected", "found", "remediation", "subject")
         if isinstance(value := getattr(finding, name), str)
     }
     if configured is Severity.OFF:
@@ -52,19 +53,34 @@ def _apply_severity(finding: Finding, severity: Mapping[str, Severity]) -> Findi
 
 def _run_one(check: Check, facts: Facts, config: Config) -> CheckResult:
     if check.id in config.deselected:
-        return CheckResult(check_id=check.id, title=check.title, status=Status.SKIP,
-                           skip_reason="not selected (--only/--skip or configuration)")
+        return CheckResult(
+            check_id=check.id,
+            title=check.title,
+            status=Status.SKIP,
+            skip_reason="not selected (--only/--skip or configuration)",
+        )
     if config.mode not in check.modes:
         modes = ", ".join(sorted(m.value for m in check.modes))
-        return CheckResult(check_id=check.id, title=check.title, status=Status.SKIP,
-                           skip_reason=f"runs in {modes} mode, this run is {config.mode.value}")
+        return CheckResult(
+            check_id=check.id,
+            title=check.title,
+            status=Status.SKIP,
+            skip_reason=f"runs in {modes} mode, this run is {config.mode.value}",
+        )
     started = time.perf_counter()
     report: CheckReport = check.run(facts)
     elapsed = time.perf_counter() - started
     if report.skip_reason is not None:
-        return CheckResult(check_id=check.id, title=check.title, status=Status.SKIP,
-                           skip_reason=redact(report.skip_reason), duration_seconds=elapsed)
-    findings = tuple(f for f in (_apply_severity(f, config.severity) for f in report.findings) if f is not None)
+        return CheckResult(
+            check_id=check.id,
+            title=check.title,
+            status=Status.SKIP,
+            skip_reason=redact(report.skip_reason),
+            duration_seconds=elapsed,
+        )
+    findings = tuple(
+        f for f in (_apply_severity(f, config.severity) for f in report.findings) if f is not None
+    )
     return CheckResult(
         check_id=check.id,
         title=check.title,

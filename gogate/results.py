@@ -62,7 +62,9 @@ class Finding(BaseModel):
     check_id: str
     rule: str = Field(description="Stable rule id, e.g. 'pins.mismatch'; severities are configured per rule.")
     status: Status
-    subject: str = Field(description="What was checked; unique within the check (used as the JUnit testcase name).")
+    subject: str = Field(
+        description="What was checked; unique within the check (used as the JUnit testcase name)."
+    )
     message: str
     path: str | None = Field(default=None, description="Repository-relative path, '/' separated.")
     line: int | None = None

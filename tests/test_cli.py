@@ -29,8 +29,9 @@ def _repo(tmp_path: Path) -> Path:
 
 def _result(*statuses: Status, fail_on_warnings: bool = False) -> GateResult:
     results = tuple(CheckResult(check_id=f"c{i}", title="t", status=s) for i, s in enumerate(statuses))
-    return GateResult(gogate_version="x", root="/", mode="minimal", results=results,
-                      fail_on_warnings=fail_on_warnings)
+    return GateResult(
+        gogate_version="x", root="/", mode="minimal", results=results, fail_on_warnings=fail_on_warnings
+    )
 
 
 @pytest.mark.parametrize(
@@ -52,8 +53,14 @@ def test_help_documents_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["check", "--help"])
     assert caught.value.code == 0
     text = capsys.readouterr().out
-    for line in ("0    passed", "1    the gate failed", "2    usage", "3    could not decide", "4    internal error",
-                 "130  interrupted"):
+    for line in (
+        "0    passed",
+        "1    the gate failed",
+        "2    usage",
+        "3    could not decide",
+        "4    internal error",
+        "130  interrupted",
+    ):
         assert line in text
     assert all(check_id in text for check_id in CHECKS)
 
@@ -110,10 +117,14 @@ def test_minimal_path_does_not_import_heavy_libraries(tmp_path: Path) -> None:
         "heavy = sorted(m for m in ('httpx', 'sigstore', 'blake3') if m in sys.modules)\n"
         "print(code, heavy)\n"
     )
-    output = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    ).stdout
     assert output.strip() == "0 []"
 
 
 def test_python_dash_m_runs(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "gogate", "--version"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "gogate", "--version"], capture_output=True, text=True, check=False
+    )
     assert (done.returncode, done.stdout.strip()) == (0, f"gogate {__version__}")

@@ -12,8 +12,13 @@ from gogate.errors import ConfigError
 from gogate.results import Severity
 
 
-def _config(tmp_path: Path, *, file: str | None = None, flags: dict[str, object] | None = None,
-            env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def _config(
+    tmp_path: Path,
+    *,
+    file: str | None = None,
+    flags: dict[str, object] | None = None,
+    env: dict[str, str] | None = None,
+):  # type: ignore[no-untyped-def]
     if file is not None:
         (tmp_path / ".gogate.yaml").write_text(file)
     return build_config(root=tmp_path, flags=flags or {}, environ=env or {})
@@ -22,13 +27,22 @@ def _config(tmp_path: Path, *, file: str | None = None, flags: dict[str, object]
 def test_defaults(tmp_path: Path) -> None:
     config = _config(tmp_path)
     assert (config.mode, config.pin_file, config.color, config.fail_on_warnings) == (
-        Mode.MINIMAL, "go.version", Color.AUTO, False)
+        Mode.MINIMAL,
+        "go.version",
+        Color.AUTO,
+        False,
+    )
     assert config.checks == ("pins", "toolchain", "goenv")
 
 
-@pytest.mark.parametrize(("env", "mode"), [({"CI_PIPELINE_SOURCE": "schedule"}, Mode.FULL),
-                                           ({"GITHUB_EVENT_NAME": "schedule"}, Mode.FULL),
-                                           ({"CI_PIPELINE_SOURCE": "merge_request_event"}, Mode.MINIMAL)])
+@pytest.mark.parametrize(
+    ("env", "mode"),
+    [
+        ({"CI_PIPELINE_SOURCE": "schedule"}, Mode.FULL),
+        ({"GITHUB_EVENT_NAME": "schedule"}, Mode.FULL),
+        ({"CI_PIPELINE_SOURCE": "merge_request_event"}, Mode.MINIMAL),
+    ],
+)
 def test_scheduled_pipelines_default_to_full(tmp_path: Path, env: dict[str, str], mode: Mode) -> None:
     assert _config(tmp_path, env=env).mode is mode
 
@@ -37,7 +51,9 @@ def test_precedence_flag_over_env_over_file(tmp_path: Path) -> None:
     file = "mode: full\npin_file: pins/go.txt\nskip: [goenv]\n"
     assert _config(tmp_path, file=file).mode is Mode.FULL
     assert _config(tmp_path, file=file, env={"GOGATE_MODE": "minimal"}).mode is Mode.MINIMAL
-    assert _config(tmp_path, file=file, env={"GOGATE_MODE": "minimal"}, flags={"mode": "full"}).mode is Mode.FULL
+    assert (
+        _config(tmp_path, file=file, env={"GOGATE_MODE": "minimal"}, flags={"mode": "full"}).mode is Mode.FULL
+    )
     config = _config(tmp_path, file=file, env={"GOGATE_SKIP": "toolchain"})
     assert config.checks == ("pins", "goenv")
     assert config.pin_file == "pins/go.txt"
@@ -49,7 +65,9 @@ def test_only_and_skip(tmp_path: Path) -> None:
 
 
 def test_severity_and_reports_from_file(tmp_path: Path) -> None:
-    config = _config(tmp_path, file="severity:\n  pins.floating: error\n  goenv: off\nreports:\n  json: r.json\n")
+    config = _config(
+        tmp_path, file="severity:\n  pins.floating: error\n  goenv: off\nreports:\n  json: r.json\n"
+    )
     assert config.severity == {"pins.floating": Severity.ERROR, "goenv": Severity.OFF}
     assert config.reports.json_report == "r.json"
 

@@ -18,8 +18,13 @@ __all__ = ["GoEnvCheck", "matches_everything", "module_pattern_matches"]
 
 # Module paths of different shapes; a pattern list matching all of them disables checks for everything.
 _PROBE_PATHS = (
-    "github.com/org/repo", "golang.org/x/mod", "gopkg.in/yaml.v3", "k8s.io/api", "go.uber.org/zap",
-    "example.com/a/b/c", "cloud.google.com/go/storage",
+    "github.com/org/repo",
+    "golang.org/x/mod",
+    "gopkg.in/yaml.v3",
+    "k8s.io/api",
+    "go.uber.org/zap",
+    "example.com/a/b/c",
+    "cloud.google.com/go/storage",
 )
 
 
@@ -102,7 +107,11 @@ class GoEnvCheck(Check):
         return CheckReport(findings, summary=summary)
 
     def _evaluate(
-        self, values: dict[str, str], rule: str, variable: str, test: Callable[[dict[str, str]], str | None],
+        self,
+        values: dict[str, str],
+        rule: str,
+        variable: str,
+        test: Callable[[dict[str, str]], str | None],
         remediation: str,
     ) -> Finding:
         problem = test(values)
@@ -110,8 +119,14 @@ class GoEnvCheck(Check):
         subject = f"{variable} ({rule})"
         if problem is None:
             return self.finding("ok", Status.PASS, subject, shown)
-        return self.finding(rule, Status.FAIL if rule in _ERRORS else Status.WARN, subject,
-                            f"{shown}: {problem}", found=shown, remediation=remediation)
+        return self.finding(
+            rule,
+            Status.FAIL if rule in _ERRORS else Status.WARN,
+            subject,
+            f"{shown}: {problem}",
+            found=shown,
+            remediation=remediation,
+        )
 
     @staticmethod
     def _table() -> list[_Rule]:
@@ -121,7 +136,9 @@ class GoEnvCheck(Check):
         def nosumdb(values: dict[str, str]) -> str | None:
             for name in ("GONOSUMDB", "GONOSUMCHECK", "GOPRIVATE"):
                 if matches_everything(values.get(name, "")):
-                    return f"{name} matches every module, so no download is checked against the checksum database"
+                    return (
+                        f"{name} matches every module: no download is checked against the checksum database"
+                    )
             return None
 
         def goproxy(values: dict[str, str]) -> str | None:
@@ -137,31 +154,72 @@ class GoEnvCheck(Check):
             return None
 
         return [
-            ("gosumdb-off", "GOSUMDB",
-             lambda v: "module downloads are not verified by the checksum database"
-             if v.get("GOSUMDB", "") == "off" else None,
-             "unset GOSUMDB (default sum.golang.org) or point it at your own checksum database"),
-            ("nosumdb-all", "GONOSUMDB", nosumdb,
-             "list only private module prefixes, e.g. GOPRIVATE=git.example.com/*"),
-            ("insecure-all", "GOINSECURE",
-             lambda v: "every module may be fetched over plain HTTP" if matches_everything(v.get("GOINSECURE", ""))
-             else None,
-             "unset GOINSECURE or restrict it to the hosts that need it"),
-            ("goflags-mod-mod", "GOFLAGS",
-             lambda v: "go commands may rewrite go.mod and go.sum" if "-mod=mod" in flags(v) else None,
-             "remove -mod=mod from GOFLAGS (use -mod=readonly, the default)"),
-            ("goflags-insecure", "GOFLAGS",
-             lambda v: "-insecure allows fetching over plain HTTP" if "-insecure" in flags(v) else None,
-             "remove -insecure from GOFLAGS"),
-            ("goproxy-off", "GOPROXY",
-             lambda v: "no module downloads at all" if v.get("GOPROXY", "") == "off" else None,
-             "set GOPROXY=https://proxy.golang.org,direct or your mirror"),
-            ("goproxy-direct", "GOPROXY", goproxy, "set GOPROXY=https://proxy.golang.org,direct or your mirror"),
-            ("go111module-off", "GO111MODULE",
-             lambda v: "GOPATH mode: go.mod and go.sum are ignored" if v.get("GO111MODULE", "") == "off" else None,
-             "unset GO111MODULE"),
-            ("gotoolchain-switch", "GOTOOLCHAIN", switching,
-             "set GOTOOLCHAIN=local in the job so the pinned toolchain is the one that runs"),
+            (
+                "gosumdb-off",
+                "GOSUMDB",
+                lambda v: (
+                    "module downloads are not verified by the checksum database"
+                    if v.get("GOSUMDB", "") == "off"
+                    else None
+                ),
+                "unset GOSUMDB (default sum.golang.org) or point it at your own checksum database",
+            ),
+            (
+                "nosumdb-all",
+                "GONOSUMDB",
+                nosumdb,
+                "list only private module prefixes, e.g. GOPRIVATE=git.example.com/*",
+            ),
+            (
+                "insecure-all",
+                "GOINSECURE",
+                lambda v: (
+                    "every module may be fetched over plain HTTP"
+                    if matches_everything(v.get("GOINSECURE", ""))
+                    else None
+                ),
+                "unset GOINSECURE or restrict it to the hosts that need it",
+            ),
+            (
+                "goflags-mod-mod",
+                "GOFLAGS",
+                lambda v: "go commands may rewrite go.mod and go.sum" if "-mod=mod" in flags(v) else None,
+                "remove -mod=mod from GOFLAGS (use -mod=readonly, the default)",
+            ),
+            (
+                "goflags-insecure",
+                "GOFLAGS",
+                lambda v: "-insecure allows fetching over plain HTTP" if "-insecure" in flags(v) else None,
+                "remove -insecure from GOFLAGS",
+            ),
+            (
+                "goproxy-off",
+                "GOPROXY",
+                lambda v: "no module downloads at all" if v.get("GOPROXY", "") == "off" else None,
+                "set GOPROXY=https://proxy.golang.org,direct or your mirror",
+            ),
+            (
+                "goproxy-direct",
+                "GOPROXY",
+                goproxy,
+                "set GOPROXY=https://proxy.golang.org,direct or your mirror",
+            ),
+            (
+                "go111module-off",
+                "GO111MODULE",
+                lambda v: (
+                    "GOPATH mode: go.mod and go.sum are ignored"
+                    if v.get("GO111MODULE", "") == "off"
+                    else None
+                ),
+                "unset GO111MODULE",
+            ),
+            (
+                "gotoolchain-switch",
+                "GOTOOLCHAIN",
+                switching,
+                "set GOTOOLCHAIN=local in the job so the pinned toolchain is the one that runs",
+            ),
         ]
 
 

@@ -49,10 +49,15 @@ class PinsCheck(Check):
         if pin.kind is not PinKind.EXACT or pin.version is None:
             findings.append(
                 self.finding(
-                    "loose-pin", Status.FAIL, _subject(pin),
+                    "loose-pin",
+                    Status.FAIL,
+                    _subject(pin),
                     f"{pin.raw} is a language version, not a release: too loose for a pin",
-                    path=pin.path, line=pin.line, expected="an exact release such as "
-                    f"{(pin.version or '1.22')}.5 or {(pin.version or '1.22')}rc1", found=pin.raw,
+                    path=pin.path,
+                    line=pin.line,
+                    expected="an exact release such as "
+                    f"{(pin.version or '1.22')}.5 or {(pin.version or '1.22')}rc1",
+                    found=pin.raw,
                     remediation=f"write the exact release the build uses in {pin.path}, "
                     "e.g. the output of `go env GOVERSION` without the go prefix",
                 )
@@ -60,8 +65,15 @@ class PinsCheck(Check):
             return CheckReport(findings, summary=f"pin {pin.raw} from {origin} is not an exact release")
         version = pin.version
         findings.append(
-            self.finding("ok", Status.PASS, _subject(pin), f"pinned Go {version} from {origin}",
-                         path=pin.path, line=pin.line, found=version)
+            self.finding(
+                "ok",
+                Status.PASS,
+                _subject(pin),
+                f"pinned Go {version} from {origin}",
+                path=pin.path,
+                line=pin.line,
+                found=version,
+            )
         )
         findings.extend(self._judge(record, version) for record in repo.records if record != pin)
         failures = sum(f.status is Status.FAIL for f in findings)
@@ -72,48 +84,91 @@ class PinsCheck(Check):
         return CheckReport(findings, summary=summary)
 
     def _judge(self, record: PinRecord, pin: str) -> Finding:
-        subject, where = _subject(record), {"path": record.path, "line": record.line}
         note = f" ({record.note})" if record.note else ""
+
+        def at(
+            rule: str,
+            status: Status,
+            message: str,
+            *,
+            expected: str | None = None,
+            found: str | None = None,
+            remediation: str | None = None,
+        ) -> Finding:
+            return self.finding(
+                rule,
+                status,
+                _subject(record),
+                message,
+                path=record.path,
+                line=record.line,
+                expected=expected,
+                found=found,
+                remediation=remediation,
+            )
+
         if record.shadowed:
-            return self.finding("shadowed", Status.WARN, subject, f"{record.raw} is ignored{note}",
-                                remediation="remove one of the two settings so the file says what runs", **where)
+            return at(
+                "shadowed",
+                Status.WARN,
+                f"{record.raw} is ignored{note}",
+                remediation="remove one of the two settings so the file says what runs",
+            )
         kind, version = record.kind, record.version
         if kind is PinKind.REFERENCE:
             if version is None:
-                return self.finding("unresolved", Status.FAIL, subject,
-                                    f"{record.source} {record.raw} gives no version{note}", **where)
+                return at("unresolved", Status.FAIL, f"{record.source} {record.raw} gives no version{note}")
             kind = PinKind.EXACT if goversion.is_release(version) else PinKind.FLOATING
         if kind is PinKind.DEFAULT:
-            return self.finding("ok", Status.PASS, subject, f"{record.raw}: the go command will not switch{note}",
-                                **where)
+            return at("ok", Status.PASS, f"{record.raw}: the go command will not switch{note}")
         if kind is PinKind.MINIMUM:
             assert version is not None
             if goversion.compare(version, pin) > 0:
-                return self.finding(
-                    "go-line-too-new", Status.FAIL, subject,
+                return at(
+                    "go-line-too-new",
+                    Status.FAIL,
                     f"{record.source} requires go >= {version}, newer than the pinned {pin}: the pinned "
                     "toolchain refuses this module, or auto-switches to another toolchain",
-                    expected=f"<= {pin}", found=version,
-                    remediation=f"lower the go line to at most {pin}, or raise the pin", **where)
-            return self.finding("ok", Status.PASS, subject, f"go {version} <= pin {pin}", **where)
+                    expected=f"<= {pin}",
+                    found=version,
+                    remediation=f"lower the go line to at most {pin}, or raise the pin",
+                )
+            return at("ok", Status.PASS, f"go {version} <= pin {pin}")
         if kind is PinKind.EXACT:
             assert version is not None
             if goversion.compare(version, pin) == 0:
-                return self.finding("ok", Status.PASS, subject, f"{record.source} matches the pin {pin}", **where)
-            return self.finding(
-                "mismatch", Status.FAIL, subject, f"{record.source} says {version}, the pin is {pin}{note}",
-                expected=pin, found=record.raw, remediation=_fix(record, pin), **where)
+                return at("ok", Status.PASS, f"{record.source} matches the pin {pin}")
+            return at(
+                "mismatch",
+                Status.FAIL,
+                f"{record.source} says {version}, the pin is {pin}{note}",
+                expected=pin,
+                found=record.raw,
+                remediation=_fix(record, pin),
+            )
         if kind is PinKind.FLOATING:
             if version is not None and "." in version and goversion.lang(version) != goversion.lang(pin):
-                return self.finding(
-                    "mismatch", Status.FAIL, subject,
-                    f"{record.raw} floats within Go {goversion.lang(version)}, which never includes the pin {pin}"
-                    f"{note}", expected=pin, found=record.raw, remediation=_fix(record, pin), **where)
-            return self.finding(
-                "floating", Status.WARN, subject,
+                return at(
+                    "mismatch",
+                    Status.FAIL,
+                    f"{record.raw} floats within Go {goversion.lang(version)}, never the pin {pin}{note}",
+                    expected=pin,
+                    found=record.raw,
+                    remediation=_fix(record, pin),
+                )
+            return at(
+                "floating",
+                Status.WARN,
                 f"{record.raw} floats: it resolves to whatever release is newest when the job runs{note}",
-                expected=pin, found=record.raw, remediation=_fix(record, pin), **where)
-        return self.finding(
-            "unresolved", Status.WARN, subject, f"{record.raw} cannot be checked statically{note}",
-            expected=pin, found=record.raw,
-            remediation=_fix(record, pin) or "state the version literally so the gate can verify it", **where)
+                expected=pin,
+                found=record.raw,
+                remediation=_fix(record, pin),
+            )
+        return at(
+            "unresolved",
+            Status.WARN,
+            f"{record.raw} cannot be checked statically{note}",
+            expected=pin,
+            found=record.raw,
+            remediation=_fix(record, pin) or "state the version literally so the gate can verify it",
+        )

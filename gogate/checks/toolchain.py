@@ -8,7 +8,7 @@ cmd/go selects, without running anything that could download a toolchain.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypedDict
 
 from gogate import goversion
 from gogate.checks.interface import Check, CheckReport, Facts, Need
@@ -21,6 +21,13 @@ _INSTALL_HINT = (
     "install Go {pin} (actions/setup-go with `go-version-file: go.version`, the golang:{pin} image, "
     "or `go install golang.org/dl/go{pin}@latest`) and put it first on PATH, or pass --go"
 )
+
+
+class _Where(TypedDict):
+    """Findings about the toolchain point at the pin they are compared with."""
+
+    path: str | None
+    line: int | None
 
 
 class ToolchainCheck(Check):
@@ -41,13 +48,23 @@ class ToolchainCheck(Check):
         pin_record = facts.repo.pin
         assert toolchain is not None and pin_record is not None
         pin = pin_record.version or pin_record.raw
-        pin_where = {"path": pin_record.path, "line": pin_record.line}
+        pin_where = _Where(path=pin_record.path, line=pin_record.line)
         if toolchain.env is None:
             rule = "go-missing" if toolchain.go_path is None else "go-env-failed"
             message = toolchain.error or "go could not be run"
             return CheckReport(
-                [self.finding(rule, Status.FAIL, "go command", message, expected=f"go{pin}",
-                              found="no usable go", remediation=_INSTALL_HINT.format(pin=pin), **pin_where)],
+                [
+                    self.finding(
+                        rule,
+                        Status.FAIL,
+                        "go command",
+                        message,
+                        expected=f"go{pin}",
+                        found="no usable go",
+                        remediation=_INSTALL_HINT.format(pin=pin),
+                        **pin_where,
+                    )
+                ],
                 summary=message,
             )
         env = toolchain.env
@@ -55,29 +72,56 @@ class ToolchainCheck(Check):
         findings: list[Finding] = []
         where = f"{env.goversion} at {env.goroot} ({env.goos}/{env.goarch})"
         if installed and goversion.compare(installed, pin) == 0:
-            findings.append(self.finding("ok", Status.PASS, "installed toolchain", f"installed {where}",
-                                         expected=f"go{pin}", found=env.goversion, **pin_where))
+            findings.append(
+                self.finding(
+                    "ok",
+                    Status.PASS,
+                    "installed toolchain",
+                    f"installed {where}",
+                    expected=f"go{pin}",
+                    found=env.goversion,
+                    **pin_where,
+                )
+            )
         else:
-            findings.append(self.finding(
-                "installed-mismatch", Status.FAIL, "installed toolchain",
-                f"the installed Go is {where}, the pin is go{pin}", expected=f"go{pin}", found=env.goversion,
-                remediation=_INSTALL_HINT.format(pin=pin), **pin_where))
+            findings.append(
+                self.finding(
+                    "installed-mismatch",
+                    Status.FAIL,
+                    "installed toolchain",
+                    f"the installed Go is {where}, the pin is go{pin}",
+                    expected=f"go{pin}",
+                    found=env.goversion,
+                    remediation=_INSTALL_HINT.format(pin=pin),
+                    **pin_where,
+                )
+            )
         findings.append(self._effective(facts, pin, pin_where))
         effective = findings[-1].found or env.goversion
         return CheckReport(findings, summary=f"installed {env.goversion}, effective {effective}, pin go{pin}")
 
-    def _effective(self, facts: Facts, pin: str, pin_where: dict[str, str | int]) -> Finding:
+    def _effective(self, facts: Facts, pin: str, pin_where: _Where) -> Finding:
         toolchain = facts.toolchain
         assert toolchain is not None and toolchain.env is not None
         env, repo = toolchain.env, facts.repo
         try:
             selection = select_toolchain(
-                gotoolchain=env.gotoolchain, local_toolchain=env.goversion, go_line=repo.main_go,
-                toolchain_line=repo.main_toolchain, file=repo.main_file)
+                gotoolchain=env.gotoolchain,
+                local_toolchain=env.goversion,
+                go_line=repo.main_go,
+                toolchain_line=repo.main_toolchain,
+                file=repo.main_file,
+            )
         except SelectionError as error:
-            return self.finding("invalid-gotoolchain", Status.FAIL, "effective toolchain", f"go: {error}",
-                                found=env.gotoolchain, remediation="fix GOTOOLCHAIN or the toolchain line",
-                                **pin_where)
+            return self.finding(
+                "invalid-gotoolchain",
+                Status.FAIL,
+                "effective toolchain",
+                f"go: {error}",
+                found=env.gotoolchain,
+                remediation="fix GOTOOLCHAIN or the toolchain line",
+                **pin_where,
+            )
         how = ""
         if selection.switches:
             if toolchain.switch_target_on_path:
@@ -85,13 +129,27 @@ class ToolchainCheck(Check):
             elif selection.path_only:
                 how = f"; {selection.toolchain} is not on PATH, so the go command fails"
             else:
-                how = (f"; it downloads golang.org/toolchain@v0.0.1-{selection.toolchain}.{env.goos}-{env.goarch}")
+                module = f"golang.org/toolchain@v0.0.1-{selection.toolchain}.{env.goos}-{env.goarch}"
+                how = f"; it downloads {module}"
         message = selection.reason + how
         if selection.version and goversion.compare(selection.version, pin) == 0:
-            return self.finding("ok", Status.PASS, "effective toolchain", message, expected=f"go{pin}",
-                                found=selection.toolchain, **pin_where)
+            return self.finding(
+                "ok",
+                Status.PASS,
+                "effective toolchain",
+                message,
+                expected=f"go{pin}",
+                found=selection.toolchain,
+                **pin_where,
+            )
         return self.finding(
-            "effective-mismatch", Status.FAIL, "effective toolchain",
-            message + f"; the pin is go{pin}", expected=f"go{pin}", found=selection.toolchain,
+            "effective-mismatch",
+            Status.FAIL,
+            "effective toolchain",
+            message + f"; the pin is go{pin}",
+            expected=f"go{pin}",
+            found=selection.toolchain,
             remediation="set GOTOOLCHAIN=local in the job (setup-go and the golang image do) and align "
-            "go.mod's go/toolchain lines with the pin", **pin_where)
+            "go.mod's go/toolchain lines with the pin",
+            **pin_where,
+        )

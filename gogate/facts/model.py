@@ -73,7 +73,9 @@ class PinRecord(BaseModel):
         description="What to write instead, with '{version}' standing for the pinned version.",
     )
     note: str | None = None
-    shadowed: bool = Field(default=False, description="Ignored by its consumer (e.g. a go-version-file overridden).")
+    shadowed: bool = Field(
+        default=False, description="Ignored by its consumer (e.g. a go-version-file overridden)."
+    )
 
 
 class RepoFacts(BaseModel):
@@ -85,9 +87,13 @@ class RepoFacts(BaseModel):
     pin: PinRecord | None = Field(description="The source of truth: go.version, else the fallbacks.")
     pin_fallback_used: bool = False
     records: tuple[PinRecord, ...] = Field(description="Every version statement found, in path order.")
-    main_go: str | None = Field(default=None, description="`go` line Go's toolchain selection reads (go.work or go.mod).")
+    main_go: str | None = Field(
+        default=None, description="`go` line Go's toolchain selection reads (go.work or go.mod)."
+    )
     main_toolchain: str | None = Field(default=None, description="`toolchain` line Go's selection reads.")
-    main_file: str | None = Field(default=None, description="go.work or go.mod at the root, whichever Go reads.")
+    main_file: str | None = Field(
+        default=None, description="go.work or go.mod at the root, whichever Go reads."
+    )
 
 
 class GoEnv(BaseModel):
@@ -99,7 +105,9 @@ class GoEnv(BaseModel):
     goroot: str
     goos: str
     goarch: str
-    gotoolchain: str = Field(description="The job's GOTOOLCHAIN as Go resolves it (env, go env file, go.env).")
+    gotoolchain: str = Field(
+        description="The job's GOTOOLCHAIN as Go resolves it (env, go env file, go.env)."
+    )
     settings: dict[str, str] = Field(
         default_factory=dict, description="Selected go env values (GOSUMDB, GOPROXY, GOFLAGS, ...)."
     )

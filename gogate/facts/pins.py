@@ -52,8 +52,10 @@ def _extractor_for(relative: str) -> Extractor | None:
         return dockerfile.extract
     if relative == ".gitlab-ci.yml":
         return gitlab_ci.extract
-    if relative.startswith(".github/workflows/") and relative.count("/") == 2 and (
-        name.endswith(".yml") or name.endswith(".yaml")
+    if (
+        relative.startswith(".github/workflows/")
+        and relative.count("/") == 2
+        and (name.endswith(".yml") or name.endswith(".yaml"))
     ):
         return github_workflows.extract
     if relative == ".go-version":
@@ -79,10 +81,18 @@ def parse_pin_file(root: Path, relative: str, source: PinSource) -> PinRecord:
     """
     entries = list(_significant_lines(root, relative))
     if not entries:
-        raise InputError(relative, "contains no Go version", remediation=f"write one exact release, e.g. `echo 1.22.5 > {relative}`")
+        raise InputError(
+            relative,
+            "contains no Go version",
+            remediation=f"write one exact release, e.g. `echo 1.22.5 > {relative}`",
+        )
     if len(entries) > 1:
-        raise InputError(relative, f"contains more than one version (also {entries[1][1]!r})", line=entries[1][0],
-                         remediation="keep exactly one version line")
+        raise InputError(
+            relative,
+            f"contains more than one version (also {entries[1][1]!r})",
+            line=entries[1][0],
+            remediation="keep exactly one version line",
+        )
     number, value = entries[0]
     version = goversion.normalize_user_version(value)
     if not version or " " in value or "\t" in value:
@@ -94,7 +104,13 @@ def parse_pin_file(root: Path, relative: str, source: PinSource) -> PinRecord:
         )
     kind = PinKind.FLOATING if goversion.is_lang(version) else PinKind.EXACT
     return PinRecord(
-        source=source, kind=kind, path=relative, line=number, raw=value, version=version, fix_template="{version}"
+        source=source,
+        kind=kind,
+        path=relative,
+        line=number,
+        raw=value,
+        version=version,
+        fix_template="{version}",
     )
 
 
@@ -106,8 +122,16 @@ def _extract_dot_go_version(root: Path, relative: str) -> list[PinRecord]:
     version = goversion.normalize_user_version(value)
     if not version:
         # setup-go reads .go-version as a semver spec: 1.22.x, ^1.22, stable... float.
-        return [PinRecord(source=PinSource.DOT_GO_VERSION, kind=PinKind.FLOATING, path=relative, line=number,
-                          raw=value, fix_template="{version}")]
+        return [
+            PinRecord(
+                source=PinSource.DOT_GO_VERSION,
+                kind=PinKind.FLOATING,
+                path=relative,
+                line=number,
+                raw=value,
+                fix_template="{version}",
+            )
+        ]
     return [parse_pin_file(root, relative, PinSource.DOT_GO_VERSION)]
 
 
@@ -124,31 +148,67 @@ def _extract_tool_versions(root: Path, relative: str) -> list[PinRecord]:
         value = fields[1]
         version = goversion.normalize_user_version(value)
         if not version:
-            kind = PinKind.FLOATING if value in ("latest", "system") or value.startswith("ref:") else PinKind.UNRESOLVED
+            kind = (
+                PinKind.FLOATING
+                if value in ("latest", "system") or value.startswith("ref:")
+                else PinKind.UNRESOLVED
+            )
         else:
             kind = PinKind.FLOATING if goversion.is_lang(version) else PinKind.EXACT
-        records.append(PinRecord(source=PinSource.TOOL_VERSIONS, kind=kind, path=relative, line=number, raw=content,
-                                 version=version or None, fix_template=f"{fields[0]} {{version}}"))
+        records.append(
+            PinRecord(
+                source=PinSource.TOOL_VERSIONS,
+                kind=kind,
+                path=relative,
+                line=number,
+                raw=content,
+                version=version or None,
+                fix_template=f"{fields[0]} {{version}}",
+            )
+        )
     return records
 
 
 def _modfile_records(modfile: ModFile, go_source: PinSource, toolchain_source: PinSource) -> list[PinRecord]:
     records = []
     if (go := modfile.go) is not None:
-        records.append(PinRecord(source=go_source, kind=PinKind.MINIMUM, path=modfile.path, line=go.line,
-                                 raw=f"go {go.args[0]}", version=go.args[0]))
+        records.append(
+            PinRecord(
+                source=go_source,
+                kind=PinKind.MINIMUM,
+                path=modfile.path,
+                line=go.line,
+                raw=f"go {go.args[0]}",
+                version=go.args[0],
+            )
+        )
     if (toolchain := modfile.toolchain) is not None:
         value = toolchain.args[0]
         if value == "default":
-            records.append(PinRecord(source=toolchain_source, kind=PinKind.DEFAULT, path=modfile.path,
-                                     line=toolchain.line, raw="toolchain default",
-                                     note="toolchain default: the go command never switches for this file"))
+            records.append(
+                PinRecord(
+                    source=toolchain_source,
+                    kind=PinKind.DEFAULT,
+                    path=modfile.path,
+                    line=toolchain.line,
+                    raw="toolchain default",
+                    note="toolchain default: the go command never switches for this file",
+                )
+            )
         else:
             version = goversion.from_toolchain(value)
             kind = PinKind.EXACT if version and not goversion.is_lang(version) else PinKind.FLOATING
-            records.append(PinRecord(source=toolchain_source, kind=kind, path=modfile.path, line=toolchain.line,
-                                     raw=f"toolchain {value}", version=version or None,
-                                     fix_template="toolchain go{version}"))
+            records.append(
+                PinRecord(
+                    source=toolchain_source,
+                    kind=kind,
+                    path=modfile.path,
+                    line=toolchain.line,
+                    raw=f"toolchain {value}",
+                    version=version or None,
+                    fix_template="toolchain go{version}",
+                )
+            )
     return records
 
 
@@ -173,12 +233,16 @@ def _choose_pin(root: Path, pin_file: str, records: list[PinRecord]) -> tuple[Pi
         if record.source is PinSource.DOT_GO_VERSION and record.path == ".go-version":
             return record, True
     for record in records:
-        if record.source is PinSource.GO_MOD_TOOLCHAIN and record.path == "go.mod" and record.kind is not PinKind.DEFAULT:
+        if (
+            record.source is PinSource.GO_MOD_TOOLCHAIN
+            and record.path == "go.mod"
+            and record.kind is not PinKind.DEFAULT
+        ):
             return record, True
     raise NoPinError(
         pin_file,
         "no Go version pin found (no go.version, no .go-version, no go.mod toolchain line)",
-        remediation=f"add the exact release the build must use, e.g. `go env GOVERSION | sed s/^go// > {pin_file}`",
+        remediation=f"add the exact release to use: `go env GOVERSION | sed s/^go// > {pin_file}`",
     )
 
 
@@ -188,7 +252,9 @@ def gather_repo_facts(root: Path, *, pin_file: str = "go.version") -> RepoFacts:
     Raises InputError (exit 2) for a malformed file, NoPinError when there is no pin at all.
     """
     if not root.is_dir():
-        raise InputError(str(root), "is not a directory", remediation="pass the repository root to gogate check")
+        raise InputError(
+            str(root), "is not a directory", remediation="pass the repository root to gogate check"
+        )
     records: list[PinRecord] = []
     for relative in _walk(root):
         if relative == pin_file:

@@ -48,7 +48,9 @@ def read_text_file(
     """
     path = root / relative
     if path.is_dir():
-        raise InputError(relative, "is a directory, expected a file", remediation=f"replace {relative} with a file")
+        raise InputError(
+            relative, "is a directory, expected a file", remediation=f"replace {relative} with a file"
+        )
     try:
         size = path.stat().st_size
         if size > _MAX_BYTES:

@@ -24,8 +24,17 @@ GO_ENV_TIMEOUT_SECONDS = 60.0
 
 # go env values the goenv check reads.
 _SETTINGS = (
-    "GOSUMDB", "GONOSUMDB", "GOPRIVATE", "GOINSECURE", "GOFLAGS", "GOPROXY", "GO111MODULE", "GONOPROXY",
-    "GOENV", "GOWORK", "GOMODCACHE",
+    "GOSUMDB",
+    "GONOSUMDB",
+    "GOPRIVATE",
+    "GOINSECURE",
+    "GOFLAGS",
+    "GOPROXY",
+    "GO111MODULE",
+    "GONOPROXY",
+    "GOENV",
+    "GOWORK",
+    "GOMODCACHE",
 )
 # Variables go env does not report but that still change verification.
 _PROCESS_VARIABLES = ("GONOSUMCHECK", "GONOVERIFY", "GOTOOLCHAIN", "GOFLAGS")
@@ -46,7 +55,9 @@ def _locate_go(go: str | None, environ: Mapping[str, str]) -> tuple[str | None, 
     return found, None
 
 
-def _run_go(go_path: str, args: list[str], *, environ: Mapping[str, str], cwd: Path) -> tuple[str | None, str | None]:
+def _run_go(
+    go_path: str, args: list[str], *, environ: Mapping[str, str], cwd: Path
+) -> tuple[str | None, str | None]:
     """Run go; return (stdout, None) or (None, Go's own error message)."""
     try:
         completed = subprocess.run(
@@ -63,7 +74,9 @@ def _run_go(go_path: str, args: list[str], *, environ: Mapping[str, str], cwd: P
     except OSError as error:
         return None, f"`{go_path}` could not be run: {error.strerror or error}"
     if completed.returncode != 0:
-        message = completed.stderr.strip() or completed.stdout.strip() or f"exit status {completed.returncode}"
+        message = (
+            completed.stderr.strip() or completed.stdout.strip() or f"exit status {completed.returncode}"
+        )
         return None, f"`go {' '.join(args)}` failed: {message}"
     return completed.stdout, None
 
@@ -86,14 +99,20 @@ def gather_toolchain_facts(
         goos, goarch = str(values["GOOS"]), str(values["GOARCH"])
     except (ValueError, KeyError, TypeError) as parse_error:
         return GoToolchainFacts(
-            go_path=go_path, error=f"`go env -json` printed unexpected output: {parse_error}", process_env=process_env
+            go_path=go_path,
+            error=f"`go env -json` printed unexpected output: {parse_error}",
+            process_env=process_env,
         )
     configured, error = _run_go(go_path, ["env", "GOTOOLCHAIN"], environ=environ, cwd=root)
     if configured is None:
         return GoToolchainFacts(go_path=go_path, error=error, process_env=process_env)
     settings = {name: str(values.get(name, "")) for name in _SETTINGS}
     env = GoEnv(
-        goversion=goversion, goroot=goroot, goos=goos, goarch=goarch, gotoolchain=configured.strip(),
+        goversion=goversion,
+        goroot=goroot,
+        goos=goos,
+        goarch=goarch,
+        gotoolchain=configured.strip(),
         settings=settings,
     )
     on_path = _switch_target_on_path(env, repo, environ)

@@ -9,16 +9,32 @@ from gogate.checks.interface import Facts
 from gogate.facts.model import GoEnv, GoToolchainFacts, PinKind, PinRecord, PinSource, RepoFacts
 from gogate.results import Status
 
-PIN = PinRecord(source=PinSource.GO_VERSION_FILE, kind=PinKind.EXACT, path="go.version", line=1, raw="1.22.5",
-                version="1.22.5")
+PIN = PinRecord(
+    source=PinSource.GO_VERSION_FILE,
+    kind=PinKind.EXACT,
+    path="go.version",
+    line=1,
+    raw="1.22.5",
+    version="1.22.5",
+)
 CLEAN = {"GOSUMDB": "sum.golang.org", "GOPROXY": "https://proxy.golang.org,direct", "GOFLAGS": ""}
 
 
-def _run(settings: dict[str, str], gotoolchain: str = "local", process: dict[str, str] | None = None) -> dict[str, Status]:
-    env = GoEnv(goversion="go1.22.5", goroot="/go", goos="linux", goarch="amd64", gotoolchain=gotoolchain,
-                settings={**CLEAN, **settings})
-    facts = Facts(repo=RepoFacts(root="/r", pin=PIN, records=()),
-                  toolchain=GoToolchainFacts(go_path="/go/bin/go", env=env, process_env=process or {}))
+def _run(
+    settings: dict[str, str], gotoolchain: str = "local", process: dict[str, str] | None = None
+) -> dict[str, Status]:
+    env = GoEnv(
+        goversion="go1.22.5",
+        goroot="/go",
+        goos="linux",
+        goarch="amd64",
+        gotoolchain=gotoolchain,
+        settings={**CLEAN, **settings},
+    )
+    facts = Facts(
+        repo=RepoFacts(root="/r", pin=PIN, records=()),
+        toolchain=GoToolchainFacts(go_path="/go/bin/go", env=env, process_env=process or {}),
+    )
     return {f.rule: f.status for f in GoEnvCheck().run(facts).findings if f.status is not Status.PASS}
 
 
@@ -73,7 +89,9 @@ def test_module_pattern_matching(patterns: str, path: str, expected: bool) -> No
     assert module_pattern_matches(patterns, path) is expected
 
 
-@pytest.mark.parametrize(("patterns", "expected"), [("*", True), ("*/*", True), ("*,*/*", True),
-                                                     ("github.com", False), ("", False)])
+@pytest.mark.parametrize(
+    ("patterns", "expected"),
+    [("*", True), ("*/*", True), ("*,*/*", True), ("github.com", False), ("", False)],
+)
 def test_matches_everything(patterns: str, expected: bool) -> None:
     assert matches_everything(patterns) is expected

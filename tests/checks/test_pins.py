@@ -10,15 +10,38 @@ from gogate.facts.model import PinKind, PinRecord, PinSource, RepoFacts
 from gogate.results import Finding, Status
 
 
-def _record(kind: PinKind, raw: str, version: str | None, *, source: PinSource = PinSource.DOCKERFILE,
-            path: str = "Dockerfile", line: int = 3, template: str | None = "golang:{version}",
-            shadowed: bool = False) -> PinRecord:
-    return PinRecord(source=source, kind=kind, path=path, line=line, raw=raw, version=version,
-                     fix_template=template, shadowed=shadowed)
+def _record(
+    kind: PinKind,
+    raw: str,
+    version: str | None,
+    *,
+    source: PinSource = PinSource.DOCKERFILE,
+    path: str = "Dockerfile",
+    line: int = 3,
+    template: str | None = "golang:{version}",
+    shadowed: bool = False,
+) -> PinRecord:
+    return PinRecord(
+        source=source,
+        kind=kind,
+        path=path,
+        line=line,
+        raw=raw,
+        version=version,
+        fix_template=template,
+        shadowed=shadowed,
+    )
 
 
-PIN = _record(PinKind.EXACT, "1.22.5", "1.22.5", source=PinSource.GO_VERSION_FILE, path="go.version", line=1,
-              template="{version}")
+PIN = _record(
+    PinKind.EXACT,
+    "1.22.5",
+    "1.22.5",
+    source=PinSource.GO_VERSION_FILE,
+    path="go.version",
+    line=1,
+    template="{version}",
+)
 
 
 def _judge(record: PinRecord, pin: PinRecord = PIN) -> list[Finding]:
@@ -56,15 +79,21 @@ def test_rule_table(record: PinRecord, status: Status, rule: str) -> None:
 
 
 def test_mismatch_names_expected_found_and_fix() -> None:
-    [finding] = _judge(_record(PinKind.EXACT, "golang:1.22.4-alpine", "1.22.4", template="golang:{version}-alpine"))
+    [finding] = _judge(
+        _record(PinKind.EXACT, "golang:1.22.4-alpine", "1.22.4", template="golang:{version}-alpine")
+    )
     assert finding.expected == "1.22.5"
     assert finding.found == "golang:1.22.4-alpine"
     assert finding.remediation == "write `golang:1.22.5-alpine` at Dockerfile:3"
 
 
 def test_loose_pin_fails_and_compares_nothing() -> None:
-    loose = _record(PinKind.FLOATING, "1.22", "1.22", source=PinSource.GO_VERSION_FILE, path="go.version", line=2)
-    facts = Facts(repo=RepoFacts(root="/r", pin=loose, records=(_record(PinKind.EXACT, "golang:1.0.0", "1.0.0"),)))
+    loose = _record(
+        PinKind.FLOATING, "1.22", "1.22", source=PinSource.GO_VERSION_FILE, path="go.version", line=2
+    )
+    facts = Facts(
+        repo=RepoFacts(root="/r", pin=loose, records=(_record(PinKind.EXACT, "golang:1.0.0", "1.0.0"),))
+    )
     report = PinsCheck().run(facts)
     assert [(f.rule, f.status, f.line) for f in report.findings] == [("pins.loose-pin", Status.FAIL, 2)]
     assert "not an exact release" in report.summary

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from gogate.cli import main
-
 from tests.e2e.conftest import Gate, tree_digest
 
 # name -> (files to write, expected text in stderr)
@@ -16,23 +15,41 @@ CORPUS: dict[str, tuple[dict[str, str | bytes], str]] = {
     "binary-go-version": ({"go.version": b"\x7fELF\x00\x01\x02"}, "go.version:1: contains binary data"),
     "non-utf8-go-version": ({"go.version": b"# caf\xe9\n1.22.5\n"}, "go.version:1: is not valid UTF-8"),
     "crlf-go-version": ({"go.version": b"1.22.5\r\n"}, "go.version:1: has CRLF"),
-    "bom-go-version": ({"go.version": b"\xef\xbb\xbf1.22.5\n"}, "go.version:1: starts with a UTF-8 byte-order mark"),
+    "bom-go-version": (
+        {"go.version": b"\xef\xbb\xbf1.22.5\n"},
+        "go.version:1: starts with a UTF-8 byte-order mark",
+    ),
     "two-versions": ({"go.version": "1.22.5\n1.22.6\n"}, "go.version:2: contains more than one version"),
     "not-a-version": ({"go.version": "# pin\nlatest\n"}, "go.version:2: 'latest' is not a Go version"),
     "prerelease-patch": ({"go.version": "1.22.5rc1\n"}, "go.version:1: '1.22.5rc1' is not a Go version"),
     "empty-go-version": ({"go.version": "# nothing here\n\n"}, "go.version: contains no Go version"),
-    "gomod-unknown-directive": ({"go.mod": "module m\n\ngo 1.22\nfoo bar\n"}, "go.mod:4: unknown directive: foo"),
+    "gomod-unknown-directive": (
+        {"go.mod": "module m\n\ngo 1.22\nfoo bar\n"},
+        "go.mod:4: unknown directive: foo",
+    ),
     "gomod-bad-go": ({"go.mod": "module m\n\ngo 1.22.x\n"}, "go.mod:3: invalid go version '1.22.x'"),
-    "gomod-bad-toolchain": ({"go.mod": "module m\ntoolchain 1.22.5\n"}, "go.mod:2: invalid toolchain version"),
+    "gomod-bad-toolchain": (
+        {"go.mod": "module m\ntoolchain 1.22.5\n"},
+        "go.mod:2: invalid toolchain version",
+    ),
     "gomod-bom": ({"go.mod": b"\xef\xbb\xbfmodule m\n"}, "go.mod:1:"),
     "gomod-non-utf8": ({"sub/go.mod": b"module m\n// \xff\n"}, "sub/go.mod:2: is not valid UTF-8"),
     "gowork-bad": ({"go.work": "go 1.22\nrequire x v1\n"}, "go.work:2: unknown directive: require"),
     "gitlab-bad-yaml": ({".gitlab-ci.yml": "job:\n  image: [unclosed\n"}, ".gitlab-ci.yml"),
-    "workflow-bad-yaml": ({".github/workflows/ci.yml": "on: push\njobs:\n\t- bad\n"}, ".github/workflows/ci.yml"),
+    "workflow-bad-yaml": (
+        {".github/workflows/ci.yml": "on: push\njobs:\n\t- bad\n"},
+        ".github/workflows/ci.yml",
+    ),
     "dockerfile-binary": ({"Dockerfile": b"FROM golang:1.22\x00\n"}, "Dockerfile:1: contains binary data"),
-    "config-unknown-key": ({".gogate.yaml": "mode: minimal\nmodee: full\n"}, ".gogate.yaml:2: unknown key 'modee'"),
+    "config-unknown-key": (
+        {".gogate.yaml": "mode: minimal\nmodee: full\n"},
+        ".gogate.yaml:2: unknown key 'modee'",
+    ),
     "config-wrong-type": ({".gogate.yaml": "fail_on_warnings: [1]\n"}, ".gogate.yaml:1: fail_on_warnings"),
-    "config-bad-severity": ({".gogate.yaml": "severity:\n  pins.mismatch: loud\n"}, ".gogate.yaml:2: severity"),
+    "config-bad-severity": (
+        {".gogate.yaml": "severity:\n  pins.mismatch: loud\n"},
+        ".gogate.yaml:2: severity",
+    ),
     "config-unknown-rule": ({".gogate.yaml": "severity:\n  pins.nope: off\n"}, "unknown rule 'pins.nope'"),
     "config-not-mapping": ({".gogate.yaml": "- a\n"}, ".gogate.yaml:1: expected a mapping"),
 }

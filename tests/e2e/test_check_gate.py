@@ -47,27 +47,64 @@ class TestPassing:
 # the JUnit failure and the terminal must name.
 DRIFTS = {
     "dot-go-version": (lambda v: {".go-version": f"{_older(v)}\n"}, "pins", ".go-version:1"),
-    "tool-versions": (lambda v: {".tool-versions": f"nodejs 20.1.0\ngolang {_older(v)}\n"}, "pins",
-                      ".tool-versions:2"),
-    "gomod-toolchain": (lambda v: {"go.mod": f"module m\n\ngo 1.22.0\n\ntoolchain go{_older(v)}\n"}, "pins",
-                        "go.mod:5"),
+    "tool-versions": (
+        lambda v: {".tool-versions": f"nodejs 20.1.0\ngolang {_older(v)}\n"},
+        "pins",
+        ".tool-versions:2",
+    ),
+    "gomod-toolchain": (
+        lambda v: {"go.mod": f"module m\n\ngo 1.22.0\n\ntoolchain go{_older(v)}\n"},
+        "pins",
+        "go.mod:5",
+    ),
     "gomod-go-too-new": (lambda v: {"go.mod": "module m\n\ngo 1.99.0\n"}, "pins", "go.mod:3"),
-    "submodule-gomod": (lambda v: {"tools/go.mod": f"module m/tools\n\ngo 1.22\ntoolchain go{_older(v)}\n"},
-                        "pins", "tools/go.mod:4"),
-    "gowork-toolchain": (lambda v: {"go.work": f"go 1.22.0\n\ntoolchain go{_older(v)}\n\nuse .\n"}, "pins",
-                         "go.work:3"),
-    "dockerfile": (lambda v: {"Dockerfile": f"FROM --platform=$BUILDPLATFORM golang:{_older(v)}-alpine AS b\n"},
-                   "pins", "Dockerfile:1"),
-    "dockerfile-arg": (lambda v: {"build/Dockerfile.ci": f"ARG GO_VERSION={_older(v)}\nFROM golang:${{GO_VERSION}}\n"},
-                       "pins", "build/Dockerfile.ci:1"),
-    "gitlab-image": (lambda v: {".gitlab-ci.yml": f"test:\n  image:\n    name: golang:{_older(v)}\n  script: [x]\n"},
-                     "pins", ".gitlab-ci.yml:3"),
-    "setup-go": (lambda v: {".github/workflows/ci.yml": (
-        "on: push\njobs:\n  b:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/setup-go@v6\n"
-        f"        with:\n          go-version: '{_older(v)}'\n")}, "pins", ".github/workflows/ci.yml:8"),
-    "running-go": (lambda v: {"go.version": f"{_older(v)}\n", "go.mod": "module m\n\ngo 1.21.0\n",
-                              "Dockerfile": "FROM scratch\n", ".gitlab-ci.yml": "x:\n  script: [y]\n",
-                              ".github/workflows/ci.yml": "on: push\njobs: {}\n"}, "toolchain", "go.version:1"),
+    "submodule-gomod": (
+        lambda v: {"tools/go.mod": f"module m/tools\n\ngo 1.22\ntoolchain go{_older(v)}\n"},
+        "pins",
+        "tools/go.mod:4",
+    ),
+    "gowork-toolchain": (
+        lambda v: {"go.work": f"go 1.22.0\n\ntoolchain go{_older(v)}\n\nuse .\n"},
+        "pins",
+        "go.work:3",
+    ),
+    "dockerfile": (
+        lambda v: {"Dockerfile": f"FROM --platform=$BUILDPLATFORM golang:{_older(v)}-alpine AS b\n"},
+        "pins",
+        "Dockerfile:1",
+    ),
+    "dockerfile-arg": (
+        lambda v: {"build/Dockerfile.ci": f"ARG GO_VERSION={_older(v)}\nFROM golang:${{GO_VERSION}}\n"},
+        "pins",
+        "build/Dockerfile.ci:1",
+    ),
+    "gitlab-image": (
+        lambda v: {".gitlab-ci.yml": f"test:\n  image:\n    name: golang:{_older(v)}\n  script: [x]\n"},
+        "pins",
+        ".gitlab-ci.yml:3",
+    ),
+    "setup-go": (
+        lambda v: {
+            ".github/workflows/ci.yml": (
+                "on: push\njobs:\n  b:\n    runs-on: ubuntu-24.04\n    steps:\n"
+                "      - uses: actions/setup-go@v6\n"
+                f"        with:\n          go-version: '{_older(v)}'\n"
+            )
+        },
+        "pins",
+        ".github/workflows/ci.yml:8",
+    ),
+    "running-go": (
+        lambda v: {
+            "go.version": f"{_older(v)}\n",
+            "go.mod": "module m\n\ngo 1.21.0\n",
+            "Dockerfile": "FROM scratch\n",
+            ".gitlab-ci.yml": "x:\n  script: [y]\n",
+            ".github/workflows/ci.yml": "on: push\njobs: {}\n",
+        },
+        "toolchain",
+        "go.version:1",
+    ),
 }
 
 

@@ -34,8 +34,16 @@ def test_no_annotations_outside_github(gate: Gate) -> None:
 def test_all_reports_in_one_run(gate: Gate, tmp_path: Path) -> None:
     _drift(gate)
     out = tmp_path / "out"
-    run = gate.run("--junit", str(out / "j.xml"), "--json", str(out / "r.json"), "--markdown", str(out / "r.md"),
-                   "--codequality", str(out / "cq.json"))
+    run = gate.run(
+        "--junit",
+        str(out / "j.xml"),
+        "--json",
+        str(out / "r.json"),
+        "--markdown",
+        str(out / "r.md"),
+        "--codequality",
+        str(out / "cq.json"),
+    )
     assert run.code == 1
     report = json.loads((out / "r.json").read_text())
     assert report["checks"][0]["id"] == "pins"
@@ -47,12 +55,25 @@ def test_all_reports_in_one_run(gate: Gate, tmp_path: Path) -> None:
 
 def test_credentials_are_redacted_everywhere(gate: Gate, tmp_path: Path) -> None:
     secret = "s3cr3t-t0ken"
-    env = {"GOPROXY": f"https://ci-bot:{secret}@goproxy.corp.example/,direct", "GOSUMDB": "off",
-           "GONOSUMDB": f"https://x.example/?token={secret}", "GITHUB_ACTIONS": "true",
-           "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+    env = {
+        "GOPROXY": f"https://ci-bot:{secret}@goproxy.corp.example/,direct",
+        "GOSUMDB": "off",
+        "GONOSUMDB": f"https://x.example/?token={secret}",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+    }
     out = tmp_path / "out"
-    run = gate.run("--junit", str(out / "j.xml"), "--json", str(out / "r.json"), "--markdown", str(out / "r.md"),
-                   "--codequality", str(out / "cq.json"), env=env)
+    run = gate.run(
+        "--junit",
+        str(out / "j.xml"),
+        "--json",
+        str(out / "r.json"),
+        "--markdown",
+        str(out / "r.md"),
+        "--codequality",
+        str(out / "cq.json"),
+        env=env,
+    )
     assert run.code == 1, run.out
     assert "GOPROXY=https://[REDACTED]@goproxy.corp.example/" in (out / "r.json").read_text()
     texts = [run.out, run.err, *(p.read_text() for p in out.iterdir()), (tmp_path / "summary.md").read_text()]
