@@ -20,7 +20,9 @@ __all__ = ["PinsCheck"]
 def _fix(record: PinRecord, pin: str) -> str | None:
     if record.fix_template is None:
         return None
-    return f"write `{record.fix_template.format(version=pin)}` at {record.path}:{record.line}"
+    # str.replace, not str.format: templates can hold Dockerfile/CI braces such as ${GO_VERSION:-{version}}.
+    value = record.fix_template.replace("{version}", pin)
+    return f"write `{value}` at {record.path}:{record.line}"
 
 
 def _subject(record: PinRecord) -> str:
