@@ -18,6 +18,8 @@ __all__ = ["PinsCheck"]
 
 
 def _fix(record: PinRecord, pin: str) -> str | None:
+    if record.kind is PinKind.REFERENCE:
+        return f"make {record.raw} state {pin}, or point the reference at the pin file"
     if record.fix_template is None:
         return None
     # str.replace, not str.format: templates can hold Dockerfile/CI braces such as ${GO_VERSION:-{version}}.
@@ -119,7 +121,12 @@ class PinsCheck(Check):
         kind, version = record.kind, record.version
         if kind is PinKind.REFERENCE:
             if version is None:
-                return at("unresolved", Status.FAIL, f"{record.source} {record.raw} gives no version{note}")
+                return at(
+                    "unresolved",
+                    Status.FAIL,
+                    f"{record.source} {record.raw} gives no version{note}",
+                    remediation=_fix(record, pin),
+                )
             kind = PinKind.EXACT if goversion.is_release(version) else PinKind.FLOATING
         if kind is PinKind.DEFAULT:
             return at("ok", Status.PASS, f"{record.raw}: the go command will not switch{note}")

@@ -104,3 +104,8 @@ def test_subjects_are_unique() -> None:
     facts = Facts(repo=RepoFacts(root="/r", pin=PIN, records=(PIN, *records)))
     subjects = [f.subject for f in PinsCheck().run(facts).findings]
     assert len(subjects) == len(set(subjects)) == 5
+
+
+def test_reference_mismatch_says_how_to_fix() -> None:
+    [finding] = _judge(_record(PinKind.REFERENCE, "go.mod", "1.21.0", template=None))
+    assert finding.remediation == "make go.mod state 1.22.5, or point the reference at the pin file"
