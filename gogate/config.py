@@ -236,6 +236,12 @@ def build_config(
     _validate_ids(skip, skip_origin)
     selected = tuple(c for c in CHECKS if (not only or c in only) and c not in skip)
     deselected = tuple(c for c in CHECKS if c not in selected)
+    if not selected:
+        # Running no check would report "passed" having verified nothing.
+        raise ConfigError(
+            f"{skip_origin if skip else only_origin}: no check left to run",
+            remediation=f"select at least one of {', '.join(CHECKS)}",
+        )
 
     rules = all_rules()
     for key in file_config.severity:

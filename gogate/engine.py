@@ -25,7 +25,7 @@ _SEVERITY_STATUS = {Severity.ERROR: Status.FAIL, Severity.WARNING: Status.WARN, 
 
 def gather_facts(config: Config, environ: Mapping[str, str]) -> Facts:
     """Read the repository, and run go only when a selected check needs the toolchain."""
-    repo = gather_repo_facts(config.root, pin_file=config.pin_file)
+    repo = gather_repo_facts(config.root, pin_file=config.pin_file, environ=environ)
     needs = {need for check_id in config.checks for need in CHECKS[check_id].needs}
     toolchain = None
     if Need.TOOLCHAIN in needs:

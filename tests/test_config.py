@@ -90,3 +90,8 @@ def test_invalid_configuration_names_its_origin(tmp_path: Path, kwargs: dict, me
     with pytest.raises(ConfigError) as caught:
         _config(tmp_path, **kwargs)
     assert message in caught.value.diagnostics()
+
+
+def test_selecting_no_check_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="--skip: no check left to run"):
+        _config(tmp_path, flags={"skip": "pins,toolchain,goenv"})

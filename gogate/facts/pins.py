@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from gogate import goversion
@@ -246,7 +246,9 @@ def _choose_pin(root: Path, pin_file: str, records: list[PinRecord]) -> tuple[Pi
     )
 
 
-def gather_repo_facts(root: Path, *, pin_file: str = "go.version") -> RepoFacts:
+def gather_repo_facts(
+    root: Path, *, pin_file: str = "go.version", environ: Mapping[str, str] | None = None
+) -> RepoFacts:
     """Read every version statement under ``root`` and choose the pin.
 
     Raises InputError (exit 2) for a malformed file, NoPinError when there is no pin at all.
@@ -263,7 +265,9 @@ def gather_repo_facts(root: Path, *, pin_file: str = "go.version") -> RepoFacts:
         if extractor is not None:
             records.extend(extractor(root, relative))
     pin, fallback = _choose_pin(root, pin_file, records)
-    main_file = "go.work" if (root / "go.work").is_file() and os.environ.get("GOWORK") != "off" else "go.mod"
+    # GOWORK=off makes the go command (and its toolchain selection) read go.mod, not go.work.
+    workspace_off = (environ or {}).get("GOWORK") == "off"
+    main_file = "go.work" if (root / "go.work").is_file() and not workspace_off else "go.mod"
     main_go = main_toolchain = None
     for record in records:
         if record.path != main_file:

@@ -170,3 +170,12 @@ def test_fallback_pin_is_named(gate: Gate) -> None:
     run = gate.run()
     assert run.code == 0, run.out
     assert ".go-version:1 (fallback: no go.version)" in run.out
+
+
+def test_gowork_drives_switching_unless_gowork_off(gate: Gate) -> None:
+    gate.write({"go.work": "go 1.99.0\n\nuse .\n"})
+    switching = gate.run("--only", "toolchain", env={"GOTOOLCHAIN": "path"})
+    assert switching.code == 1
+    assert "go.work go 1.99.0 is newer" in switching.out
+    assert "go1.99.0 is not on PATH, so the go command fails" in switching.out
+    assert gate.run("--only", "toolchain", env={"GOTOOLCHAIN": "path", "GOWORK": "off"}).code == 0
