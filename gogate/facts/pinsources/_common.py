@@ -26,7 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from gogate import goversion
 from gogate.errors import InputError
-from gogate.facts.model import PinKind
+from gogate.facts.model import PinKind, PinRecord, PinSource
 
 __all__ = [
     "ExpansionSyntax",
@@ -278,6 +278,19 @@ class ImagePin:
     version: str | None
     fix_template: str | None
     note: str | None
+
+    def record(self, source: PinSource, path: str) -> PinRecord:
+        """The PinRecord for this image reference, found in ``path`` by ``source``."""
+        return PinRecord(
+            source=source,
+            kind=self.kind,
+            path=path,
+            line=self.line,
+            raw=self.raw,
+            version=self.version,
+            fix_template=self.fix_template,
+            note=self.note,
+        )
 
 
 def join_notes(*notes: str | None) -> str | None:

@@ -174,18 +174,7 @@ def extract(root: Path, relative: str) -> list[PinRecord]:
                 undefined_hint=_UNDEFINED_HINT,
             )
             if pin is not None:
-                records.append(
-                    PinRecord(
-                        source=PinSource.DOCKERFILE,
-                        kind=pin.kind,
-                        path=relative,
-                        line=pin.line,
-                        raw=pin.raw,
-                        version=pin.version,
-                        fix_template=pin.fix_template,
-                        note=pin.note,
-                    )
-                )
+                records.append(pin.record(PinSource.DOCKERFILE, relative))
         if stage is not None:
             stages.add(stage)
     # Line order: two FROMs using one ARG both point at the ARG line, in FROM order.

@@ -252,16 +252,5 @@ def extract(root: Path, relative: str) -> list[PinRecord]:
         # A template's unresolvable variable is judged in the jobs that use the template.
         if pin.kind is PinKind.UNRESOLVED and context.template and users[id(context.image)] > 1:
             continue
-        records.append(
-            PinRecord(
-                source=PinSource.GITLAB_CI,
-                kind=pin.kind,
-                path=relative,
-                line=pin.line,
-                raw=pin.raw,
-                version=pin.version,
-                fix_template=pin.fix_template,
-                note=pin.note,
-            )
-        )
+        records.append(pin.record(PinSource.GITLAB_CI, relative))
     return sorted(dict.fromkeys(records), key=lambda record: record.line)
