@@ -13,7 +13,6 @@ from typing import ClassVar, TypedDict
 from gogate import goversion
 from gogate.checks.interface import Check, CheckReport, Facts, Need
 from gogate.results import Finding, Status
-from gogate.toolchain_select import SelectionError, select_toolchain
 
 __all__ = ["ToolchainCheck"]
 
@@ -103,36 +102,29 @@ class ToolchainCheck(Check):
     def _effective(self, facts: Facts, pin: str, pin_where: _Where) -> Finding:
         toolchain = facts.toolchain
         assert toolchain is not None and toolchain.env is not None
-        env, repo = toolchain.env, facts.repo
-        try:
-            selection = select_toolchain(
-                gotoolchain=env.gotoolchain,
-                local_toolchain=env.goversion,
-                go_line=repo.main_go,
-                toolchain_line=repo.main_toolchain,
-                file=repo.main_file,
-            )
-        except SelectionError as error:
+        env, selection = toolchain.env, toolchain.effective
+        if selection is None:
             return self.finding(
                 "invalid-gotoolchain",
                 Status.FAIL,
                 "effective toolchain",
-                f"go: {error}",
+                toolchain.effective_error or "the effective toolchain could not be determined",
                 found=env.gotoolchain,
                 remediation="fix GOTOOLCHAIN or the toolchain line",
                 **pin_where,
             )
         how = ""
         if selection.switches:
-            if toolchain.switch_target_on_path:
-                how = f"; it runs {toolchain.switch_target_on_path} from PATH"
+            if selection.on_path:
+                how = f"; it runs {selection.on_path} from PATH"
             elif selection.path_only:
                 how = f"; {selection.toolchain} is not on PATH, so the go command fails"
             else:
                 module = f"golang.org/toolchain@v0.0.1-{selection.toolchain}.{env.goos}-{env.goarch}"
                 how = f"; it downloads {module}"
         message = selection.reason + how
-        if selection.version and goversion.compare(selection.version, pin) == 0:
+        version = goversion.from_toolchain(selection.toolchain)
+        if version and goversion.compare(version, pin) == 0:
             return self.finding(
                 "ok",
                 Status.PASS,

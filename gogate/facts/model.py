@@ -11,6 +11,7 @@ import enum
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "EffectiveToolchain",
     "GoEnv",
     "GoToolchainFacts",
     "PinKind",
@@ -113,6 +114,18 @@ class GoEnv(BaseModel):
     )
 
 
+class EffectiveToolchain(BaseModel):
+    """What cmd/go's toolchain selection would run (predicted, never executed)."""
+
+    model_config = _FROZEN
+
+    toolchain: str = Field(description="e.g. 'go1.22.5'; the installed one when nothing switches.")
+    switches: bool
+    path_only: bool = Field(description="GOTOOLCHAIN ...+path: a switch never downloads.")
+    reason: str
+    on_path: str | None = Field(default=None, description="Where a switch target was found on PATH.")
+
+
 class GoToolchainFacts(BaseModel):
     """The ``go`` command the job would run, or why there is none."""
 
@@ -125,6 +138,9 @@ class GoToolchainFacts(BaseModel):
         default_factory=dict,
         description="Relevant variables of the job's environment that `go env` does not report.",
     )
-    switch_target_on_path: str | None = Field(
-        default=None, description="Where the toolchain Go would switch to was found on PATH, if anywhere."
+    effective: EffectiveToolchain | None = Field(
+        default=None, description="The toolchain the go command would run with the job's GOTOOLCHAIN."
+    )
+    effective_error: str | None = Field(
+        default=None, description="The go command's error when GOTOOLCHAIN or a toolchain line is invalid."
     )

@@ -15,7 +15,7 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-from gogate.facts.model import GoEnv, GoToolchainFacts, RepoFacts
+from gogate.facts.model import EffectiveToolchain, GoEnv, GoToolchainFacts, RepoFacts
 from gogate.toolchain_select import SelectionError, select_toolchain
 
 __all__ = ["GO_ENV_TIMEOUT_SECONDS", "gather_toolchain_facts"]
@@ -115,12 +115,20 @@ def gather_toolchain_facts(
         gotoolchain=configured.strip(),
         settings=settings,
     )
-    on_path = _switch_target_on_path(env, repo, environ)
-    return GoToolchainFacts(go_path=go_path, env=env, process_env=process_env, switch_target_on_path=on_path)
+    effective, effective_error = _predict_effective(env, repo, environ)
+    return GoToolchainFacts(
+        go_path=go_path,
+        env=env,
+        process_env=process_env,
+        effective=effective,
+        effective_error=effective_error,
+    )
 
 
-def _switch_target_on_path(env: GoEnv, repo: RepoFacts, environ: Mapping[str, str]) -> str | None:
-    """Where Go would find the toolchain it switches to on PATH (it looks there before downloading)."""
+def _predict_effective(
+    env: GoEnv, repo: RepoFacts, environ: Mapping[str, str]
+) -> tuple[EffectiveToolchain | None, str | None]:
+    """Select as cmd/go would, and look the target up on PATH (Go looks there before downloading)."""
     try:
         selection = select_toolchain(
             gotoolchain=env.gotoolchain,
@@ -129,8 +137,14 @@ def _switch_target_on_path(env: GoEnv, repo: RepoFacts, environ: Mapping[str, st
             toolchain_line=repo.main_toolchain,
             file=repo.main_file,
         )
-    except SelectionError:
-        return None
-    if not selection.switches:
-        return None
-    return shutil.which(selection.toolchain, path=environ.get("PATH", ""))
+    except SelectionError as error:
+        return None, f"go: {error}"
+    on_path = shutil.which(selection.toolchain, path=environ.get("PATH", "")) if selection.switches else None
+    effective = EffectiveToolchain(
+        toolchain=selection.toolchain,
+        switches=selection.switches,
+        path_only=selection.path_only,
+        reason=selection.reason,
+        on_path=on_path,
+    )
+    return effective, None
