@@ -144,11 +144,17 @@ def _write(path: str, text: str, stdout: TextIO) -> None:
         raise UsageError(f"{path}: cannot write report: {error.strerror or error}") from error
 
 
-def _emit_reports(result: GateResult, config: Config, environ: Mapping[str, str], stdout: TextIO) -> None:
+def _emit_reports(
+    result: GateResult, config: Config, environ: Mapping[str, str], stdout: TextIO, stderr: TextIO
+) -> None:
     from gogate import report
 
-    stdout.write(report.render_terminal(result, color=_use_color(config, environ, stdout)))
     paths = config.reports
+    # A report written to "-" owns standard output; the human-readable text moves to stderr.
+    terminal = (
+        stderr if "-" in (paths.junit, paths.json_report, paths.codequality, paths.markdown) else stdout
+    )
+    terminal.write(report.render_terminal(result, color=_use_color(config, environ, terminal)))
     if paths.junit:
         _write(paths.junit, report.render_junit(result), stdout)
     if paths.json_report:
@@ -175,15 +181,29 @@ def _emit_reports(result: GateResult, config: Config, environ: Mapping[str, str]
             ) from error
 
 
-def _run_check(args: argparse.Namespace, environ: Mapping[str, str], stdout: TextIO) -> ExitCode:
+def _run_check(
+    args: argparse.Namespace, environ: Mapping[str, str], stdout: TextIO, stderr: TextIO
+) -> ExitCode:
     from gogate.engine import run_gate
 
     flags: dict[str, Any] = {name: getattr(args, name) for name in _CHECK_FLAGS}
     root = Path(args.path).resolve()
     config = build_config(root=root, flags=flags, environ=environ)
     result = run_gate(config, environ)
-    _emit_reports(result, config, environ, stdout)
-    return exit_code_for(result)
+    code = exit_code_for(result)
+    try:
+        _emit_reports(result, config, environ, stdout, stderr)
+    except BrokenPipeError:
+        # The reader went away (`gogate check --json - | head`): the verdict stands in the exit code.
+        _discard_stdout(stdout)
+    return code
+
+
+def _discard_stdout(stdout: TextIO) -> None:
+    """Point a broken standard output at /dev/null so the interpreter's final flush stays quiet."""
+    if stdout is sys.stdout:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _run_schema(which: str, stdout: TextIO) -> ExitCode:
@@ -223,7 +243,7 @@ def main(
     args = _parser().parse_args(argv)
     try:
         if args.command == "check":
-            return int(_run_check(args, environ, stdout))
+            return int(_run_check(args, environ, stdout, stderr))
         if args.command == "schema":
             return int(_run_schema(args.which, stdout))
         return int(_run_list(stdout))

@@ -268,6 +268,11 @@ def build_config(
         markdown=pick("markdown", "GOGATE_MARKDOWN", file_reports.markdown)[0],
         codequality=pick("codequality", "GOGATE_CODEQUALITY", file_reports.codequality)[0],
     )
+    to_stdout = [name for name, value in reports.model_dump().items() if value == "-"]
+    if len(to_stdout) > 1:
+        raise ConfigError(
+            f"reports {', '.join(to_stdout)} are all set to '-': only one can be written to standard output"
+        )
     return Config(
         root=root,
         mode=mode,

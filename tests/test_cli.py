@@ -128,3 +128,26 @@ def test_python_dash_m_runs(tmp_path: Path) -> None:
         [sys.executable, "-m", "gogate", "--version"], capture_output=True, text=True, check=False
     )
     assert (done.returncode, done.stdout.strip()) == (0, f"gogate {__version__}")
+
+
+def test_report_on_stdout_moves_terminal_text_to_stderr(tmp_path: Path) -> None:
+    code, out, err = _run(["check", str(_repo(tmp_path)), "--only", "pins", "--json", "-"])
+    assert code == 0
+    assert json.loads(out)["checks"][0]["id"] == "pins"
+    assert "gate passed" in err
+
+
+def test_two_reports_on_stdout_are_refused(tmp_path: Path) -> None:
+    code, _, err = _run(["check", str(_repo(tmp_path)), "--json", "-", "--junit", "-"])
+    assert code == 2
+    assert "only one can be written to standard output" in err
+
+
+def test_closed_pipe_keeps_the_verdict(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    command = f"{sys.executable} -m gogate check {repo} --only pins --json - | true"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr

@@ -8,7 +8,7 @@ names the file and line, unless the format's own consumer accepts it (Go accepts
 
 from __future__ import annotations
 
-import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,15 +51,37 @@ def read_text_file(
         raise InputError(
             relative, "is a directory, expected a file", remediation=f"replace {relative} with a file"
         )
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError) as error:
+            raise InputError(relative, "cannot be read: it is a broken or looping symlink") from error
+        # Never read (and so never quote in a message) a file outside the repository, such as a
+        # mounted CI token that a malicious merge request links to.
+        if not target.is_relative_to(root.resolve()):
+            raise InputError(
+                relative,
+                "is a symlink to a file outside the repository, which gogate does not read",
+                remediation=f"make {relative} a regular file in the repository",
+            )
     try:
-        size = path.stat().st_size
-        if size > _MAX_BYTES:
-            raise InputError(relative, f"is {size} bytes, too large for this kind of file")
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            # A FIFO or a device would block or stream forever.
+            raise InputError(relative, "is not a regular file", remediation=f"make {relative} a regular file")
+        if status.st_size > _MAX_BYTES:
+            raise InputError(
+                relative,
+                f"is {status.st_size} bytes, too large for this kind of file (limit {_MAX_BYTES})",
+                remediation=f"check that {relative} is the file you meant",
+            )
         with open(path, "rb") as handle:
             data = handle.read(_MAX_BYTES + 1)
     except OSError as error:
         reason = error.strerror or str(error)
-        raise InputError(relative, f"cannot be read: {reason}") from error
+        raise InputError(
+            relative, f"cannot be read: {reason}", remediation="check its permissions"
+        ) from error
     if data.startswith(_BOM):
         if not allow_bom:
             raise InputError(
@@ -96,8 +118,3 @@ def read_text_file(
             )
         text = text.replace("\r\n", "\n")
     return TextFile(path=relative, text=text)
-
-
-def relative_posix(root: Path, path: Path) -> str:
-    """``path`` relative to ``root`` with ``/`` separators, as reports show it."""
-    return Path(os.path.relpath(path, root)).as_posix()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,28 @@ def test_path_is_not_a_directory(gate: Gate, tmp_path: Path) -> None:
     code = main(["check", str(tmp_path / "missing")], environ=gate.env, stdout=out, stderr=err)
     assert code == 2
     assert "missing: is not a directory" in err.getvalue()
+
+
+def test_fifo_is_refused_not_read(gate: Gate) -> None:
+    os.mkfifo(gate.repo / "Dockerfile.fifo")
+    run = gate.run()
+    assert run.code == 2
+    assert "Dockerfile.fifo: is not a regular file" in run.err
+
+
+def test_symlink_out_of_the_repository_is_not_read(gate: Gate, tmp_path: Path) -> None:
+    token = tmp_path / "token"
+    token.write_text("eyJhbGciOiJSUzI1NiJ9.secret-jwt-body.sig\n")
+    (gate.repo / "go.version").unlink()
+    (gate.repo / "go.version").symlink_to(token)
+    run = gate.run()
+    assert run.code == 2
+    assert "go.version: is a symlink to a file outside the repository" in run.err
+    assert "secret-jwt-body" not in run.err + run.out
+
+
+def test_symlink_inside_the_repository_is_followed(gate: Gate) -> None:
+    (gate.repo / "pins").mkdir()
+    (gate.repo / "go.version").rename(gate.repo / "pins" / "go.version")
+    (gate.repo / "go.version").symlink_to(gate.repo / "pins" / "go.version")
+    assert gate.run().code == 0
