@@ -25,11 +25,11 @@ _SEVERITY_STATUS = {Severity.ERROR: Status.FAIL, Severity.WARNING: Status.WARN, 
 
 def gather_facts(config: Config, environ: Mapping[str, str]) -> Facts:
     """Read the repository, and run go only when a selected check needs the toolchain."""
-    repo = gather_repo_facts(config.root, pin_file=config.pin_file, environ=environ)
+    repo = gather_repo_facts(config.root, pin_file=config.pin_file)
     needs = {need for check_id in config.checks for need in CHECKS[check_id].needs}
     toolchain = None
     if Need.TOOLCHAIN in needs:
-        toolchain = gather_toolchain_facts(config.root, repo, go=config.go, environ=environ)
+        toolchain = gather_toolchain_facts(config.root, go=config.go, environ=environ)
     return Facts(repo=repo, toolchain=toolchain)
 
 

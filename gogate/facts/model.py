@@ -88,13 +88,6 @@ class RepoFacts(BaseModel):
     pin: PinRecord | None = Field(description="The source of truth: go.version, else the fallbacks.")
     pin_fallback_used: bool = False
     records: tuple[PinRecord, ...] = Field(description="Every version statement found, in path order.")
-    main_go: str | None = Field(
-        default=None, description="`go` line Go's toolchain selection reads (go.work or go.mod)."
-    )
-    main_toolchain: str | None = Field(default=None, description="`toolchain` line Go's selection reads.")
-    main_file: str | None = Field(
-        default=None, description="go.work or go.mod at the root, whichever Go reads."
-    )
 
 
 class GoEnv(BaseModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gogate import goversion
@@ -246,9 +246,7 @@ def _choose_pin(root: Path, pin_file: str, records: list[PinRecord]) -> tuple[Pi
     )
 
 
-def gather_repo_facts(
-    root: Path, *, pin_file: str = "go.version", environ: Mapping[str, str] | None = None
-) -> RepoFacts:
+def gather_repo_facts(root: Path, *, pin_file: str = "go.version") -> RepoFacts:
     """Read every version statement under ``root`` and choose the pin.
 
     Raises InputError (exit 2) for a malformed file, NoPinError when there is no pin at all.
@@ -265,23 +263,9 @@ def gather_repo_facts(
         if extractor is not None:
             records.extend(extractor(root, relative))
     pin, fallback = _choose_pin(root, pin_file, records)
-    # GOWORK=off makes the go command (and its toolchain selection) read go.mod, not go.work.
-    workspace_off = (environ or {}).get("GOWORK") == "off"
-    main_file = "go.work" if (root / "go.work").is_file() and not workspace_off else "go.mod"
-    main_go = main_toolchain = None
-    for record in records:
-        if record.path != main_file:
-            continue
-        if record.source in (PinSource.GO_MOD_GO, PinSource.GO_WORK_GO):
-            main_go = record.version
-        elif record.source in (PinSource.GO_MOD_TOOLCHAIN, PinSource.GO_WORK_TOOLCHAIN):
-            main_toolchain = record.raw.split(" ", 1)[1]
     return RepoFacts(
         root=str(root),
         pin=pin,
         pin_fallback_used=fallback,
         records=tuple(records),
-        main_go=main_go,
-        main_toolchain=main_toolchain,
-        main_file=main_file if (root / main_file).is_file() else None,
     )

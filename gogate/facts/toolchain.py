@@ -15,7 +15,10 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-from gogate.facts.model import EffectiveToolchain, GoEnv, GoToolchainFacts, RepoFacts
+from gogate.errors import InputError
+from gogate.facts.model import EffectiveToolchain, GoEnv, GoToolchainFacts
+from gogate.facts.modfile import FileKind, parse_modfile
+from gogate.facts.textfile import read_text_file
 from gogate.toolchain_select import SelectionError, select_toolchain
 
 __all__ = ["GO_ENV_TIMEOUT_SECONDS", "gather_toolchain_facts"]
@@ -31,13 +34,11 @@ _SETTINGS = (
     "GOFLAGS",
     "GOPROXY",
     "GO111MODULE",
-    "GONOPROXY",
-    "GOENV",
     "GOWORK",
-    "GOMODCACHE",
+    "GOMOD",
 )
-# Variables go env does not report but that still change verification.
-_PROCESS_VARIABLES = ("GONOSUMCHECK", "GONOVERIFY", "GOTOOLCHAIN", "GOFLAGS")
+# Variables go env does not report but that users set believing they change verification.
+_PROCESS_VARIABLES = ("GONOSUMCHECK",)
 
 
 def _locate_go(go: str | None, environ: Mapping[str, str]) -> tuple[str | None, str | None]:
@@ -81,9 +82,7 @@ def _run_go(
     return completed.stdout, None
 
 
-def gather_toolchain_facts(
-    root: Path, repo: RepoFacts, *, go: str | None, environ: Mapping[str, str]
-) -> GoToolchainFacts:
+def gather_toolchain_facts(root: Path, *, go: str | None, environ: Mapping[str, str]) -> GoToolchainFacts:
     """Locate go and read its environment; failures become ``error``, never exceptions."""
     process_env = {name: environ[name] for name in _PROCESS_VARIABLES if name in environ}
     go_path, error = _locate_go(go, environ)
@@ -115,7 +114,7 @@ def gather_toolchain_facts(
         gotoolchain=configured.strip(),
         settings=settings,
     )
-    effective, effective_error = _predict_effective(env, repo, environ)
+    effective, effective_error = _predict_effective(env, environ)
     return GoToolchainFacts(
         go_path=go_path,
         env=env,
@@ -125,17 +124,48 @@ def gather_toolchain_facts(
     )
 
 
+def _selection_file(settings: Mapping[str, str]) -> tuple[str | None, FileKind]:
+    """The file Go's toolchain selection reads: the workspace file, else the main module's go.mod.
+
+    Taken from ``go env GOWORK``/``GOMOD`` so that GOWORK=<file>, GOWORK=off and a go.work or
+    go.mod in a parent directory count exactly as they do for the go command.
+    """
+    gowork = settings.get("GOWORK", "")
+    if gowork and gowork != "off":
+        return gowork, FileKind.GO_WORK
+    gomod = settings.get("GOMOD", "")
+    if gomod and gomod != os.devnull:
+        return gomod, FileKind.GO_MOD
+    return None, FileKind.GO_MOD
+
+
 def _predict_effective(
-    env: GoEnv, repo: RepoFacts, environ: Mapping[str, str]
+    env: GoEnv, environ: Mapping[str, str]
 ) -> tuple[EffectiveToolchain | None, str | None]:
     """Select as cmd/go would, and look the target up on PATH (Go looks there before downloading)."""
+    if env.settings.get("GO111MODULE") == "off":
+        # cmd/go's toolchain selection only runs when modules are enabled.
+        reason = "GO111MODULE=off: the go command never switches toolchains"
+        return EffectiveToolchain(
+            toolchain=env.goversion, switches=False, path_only=False, reason=reason
+        ), None
+    file, kind = _selection_file(env.settings)
+    go_line = toolchain_line = None
+    if file is not None:
+        path = Path(file)
+        try:
+            modfile = parse_modfile(read_text_file(path.parent, path.name, allow_crlf=True), kind)
+        except InputError as error:
+            return None, f"{file}: {error.message}"
+        go_line = modfile.go.args[0] if modfile.go else None
+        toolchain_line = modfile.toolchain.args[0] if modfile.toolchain else None
     try:
         selection = select_toolchain(
             gotoolchain=env.gotoolchain,
             local_toolchain=env.goversion,
-            go_line=repo.main_go,
-            toolchain_line=repo.main_toolchain,
-            file=repo.main_file,
+            go_line=go_line,
+            toolchain_line=toolchain_line,
+            file=file,
         )
     except SelectionError as error:
         return None, f"go: {error}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -179,3 +180,27 @@ def test_gowork_drives_switching_unless_gowork_off(gate: Gate) -> None:
     assert "go.work go 1.99.0 is newer" in switching.out
     assert "go1.99.0 is not on PATH, so the go command fails" in switching.out
     assert gate.run("--only", "toolchain", env={"GOTOOLCHAIN": "path", "GOWORK": "off"}).code == 0
+
+
+def test_gowork_file_named_by_the_environment_is_what_selection_reads(gate: Gate, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "ci.work"
+    elsewhere.write_text("go 1.99.0\n\nuse ./repo\n")
+    run = gate.run("--only", "toolchain", env={"GOTOOLCHAIN": "path", "GOWORK": str(elsewhere)})
+    assert run.code == 1
+    assert f"{elsewhere} go 1.99.0 is newer" in run.out
+
+
+def test_gowork_in_a_parent_directory_counts(gate: Gate, tmp_path: Path) -> None:
+    (tmp_path / "go.work").write_text("go 1.99.0\n\nuse ./repo\n")
+    run = gate.run("--only", "toolchain", env={"GOTOOLCHAIN": "path"})
+    assert run.code == 1
+    assert "switches to go1.99.0" in run.out
+
+
+def test_gopath_mode_never_switches(gate: Gate, tmp_path: Path) -> None:
+    gate.write({"go.mod": "module m\n\ngo 1.99.0\n"})
+    report = tmp_path / "r.json"
+    env = {"GOTOOLCHAIN": "auto", "GO111MODULE": "off"}
+    assert gate.run("--only", "toolchain", "--json", str(report), env=env).code == 0
+    messages = [f["message"] for f in json.loads(report.read_text())["checks"][1]["findings"]]
+    assert "GO111MODULE=off: the go command never switches toolchains" in messages
