@@ -224,8 +224,11 @@ def _run_list(stdout: TextIO) -> ExitCode:
         modes = ", ".join(sorted(m.value for m in check.modes))
         stdout.write(f"{check.id}: {check.title} (modes: {modes})\n")
         for rule, text in check.rules.items():
-            stdout.write(f"  {rule}: {text}\n")
-    stdout.write(f"\n{len(all_rules())} rules; set severities in .gogate.yaml under `severity:`\n")
+            marker = " [severity configurable]" if rule in check.configurable else ""
+            stdout.write(f"  {rule}: {text}{marker}\n")
+    stdout.write(
+        f"\n{len(all_rules())} rules; configurable ones take a severity in .gogate.yaml under `severity:`\n"
+    )
     return ExitCode.PASSED
 
 

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from gogate.checks.interface import Mode
-from gogate.checks.registry import CHECKS, all_rules
+from gogate.checks.registry import CHECKS, all_rules, configurable_keys
 from gogate.errors import ConfigError
 from gogate.facts.textfile import read_text_file
 from gogate.results import Severity
@@ -243,12 +243,18 @@ def build_config(
             remediation=f"select at least one of {', '.join(CHECKS)}",
         )
 
-    rules = all_rules()
+    rules, configurable = all_rules(), configurable_keys()
     for key in file_config.severity:
         if key not in rules and key not in CHECKS:
             raise ConfigError(
                 f"{config_file}: severity: unknown rule {key!r}",
-                remediation=f"rules: {', '.join(sorted(rules))}",
+                remediation=f"configurable: {', '.join(sorted(configurable))}",
+            )
+        if key not in configurable:
+            raise ConfigError(
+                f"{config_file}: severity: {key!r} decides the gate and cannot be re-weighted",
+                remediation=f"configurable: {', '.join(sorted(configurable))}; "
+                "to leave a whole check out, use skip (reported as skipped)",
             )
 
     fail_value, fail_origin = pick(

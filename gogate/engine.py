@@ -20,7 +20,12 @@ from gogate.results import CheckResult, Finding, GateResult, Severity, Status, w
 
 __all__ = ["gather_facts", "run_gate"]
 
-_SEVERITY_STATUS = {Severity.ERROR: Status.FAIL, Severity.WARNING: Status.WARN, Severity.INFO: Status.PASS}
+_SEVERITY_STATUS = {
+    Severity.ERROR: Status.FAIL,
+    Severity.WARNING: Status.WARN,
+    Severity.INFO: Status.PASS,
+    Severity.OFF: Status.PASS,
+}
 
 
 def gather_facts(config: Config, environ: Mapping[str, str]) -> Facts:
@@ -33,21 +38,21 @@ def gather_facts(config: Config, environ: Mapping[str, str]) -> Facts:
     return Facts(repo=repo, toolchain=toolchain)
 
 
-def _apply_severity(finding: Finding, severity: Mapping[str, Severity]) -> Finding | None:
-    """Re-weight a violation by its configured rule (or check) severity; None when turned off."""
-    if finding.status in (Status.PASS, Status.SKIP, Status.ERROR):
-        configured = None
-    else:
-        configured = severity.get(finding.rule) or severity.get(finding.check_id)
+def _apply_severity(finding: Finding, severity: Mapping[str, Severity]) -> Finding:
+    """Redact the finding and re-weight a violation by its configured rule (or check) severity.
+
+    A re-weighted finding stays in every report, marked, so a waiver is always visible.
+    """
     updates: dict[str, object] = {
         name: redact(value)
         for name in ("message", "expected", "found", "remediation", "subject")
         if isinstance(value := getattr(finding, name), str)
     }
-    if configured is Severity.OFF:
-        return None
-    if configured is not None:
-        updates["status"] = _SEVERITY_STATUS[configured]
+    if finding.status in (Status.WARN, Status.FAIL):
+        configured = severity.get(finding.rule) or severity.get(finding.check_id)
+        if configured is not None:
+            updates["status"] = _SEVERITY_STATUS[configured]
+            updates["message"] = f"{updates['message']} [severity {configured.value} by configuration]"
     return finding.model_copy(update=updates)
 
 
@@ -70,6 +75,14 @@ def _run_one(check: Check, facts: Facts, config: Config) -> CheckResult:
     started = time.perf_counter()
     report: CheckReport = check.run(facts)
     elapsed = time.perf_counter() - started
+    if report.error is not None:
+        return CheckResult(
+            check_id=check.id,
+            title=check.title,
+            status=Status.ERROR,
+            error=redact(report.error),
+            duration_seconds=elapsed,
+        )
     if report.skip_reason is not None:
         return CheckResult(
             check_id=check.id,
@@ -78,9 +91,7 @@ def _run_one(check: Check, facts: Facts, config: Config) -> CheckResult:
             skip_reason=redact(report.skip_reason),
             duration_seconds=elapsed,
         )
-    findings = tuple(
-        f for f in (_apply_severity(f, config.severity) for f in report.findings) if f is not None
-    )
+    findings = tuple(_apply_severity(f, config.severity) for f in report.findings)
     return CheckResult(
         check_id=check.id,
         title=check.title,

@@ -95,3 +95,9 @@ def test_invalid_configuration_names_its_origin(tmp_path: Path, kwargs: dict, me
 def test_selecting_no_check_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--skip: no check left to run"):
         _config(tmp_path, flags={"skip": "pins,toolchain,goenv"})
+
+
+@pytest.mark.parametrize("key", ["pins.mismatch", "pins", "toolchain", "toolchain.installed-mismatch"])
+def test_gate_deciding_rules_cannot_be_reweighted(tmp_path: Path, key: str) -> None:
+    with pytest.raises(ConfigError, match="decides the gate and cannot be re-weighted"):
+        _config(tmp_path, file=f"severity:\n  {key}: info\n")

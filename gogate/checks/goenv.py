@@ -75,6 +75,17 @@ def matches_everything(patterns: str) -> bool:
     return bool(patterns.strip()) and all(module_pattern_matches(patterns, p) for p in _PROBE_PATHS)
 
 
+def goflags(values: dict[str, str]) -> dict[str, str]:
+    """GOFLAGS as the go command applies it: ``-name[=value]`` or ``--name[=value]``, last one wins."""
+    parsed: dict[str, str] = {}
+    for token in values.get("GOFLAGS", "").split():
+        if not token.startswith("-"):
+            continue
+        name, has_value, value = token.lstrip("-").partition("=")
+        parsed[name] = value if has_value else "true"
+    return parsed
+
+
 _Rule = tuple[str, str, Callable[[dict[str, str]], str | None], str]
 
 
@@ -82,6 +93,19 @@ class GoEnvCheck(Check):
     id = "goenv"
     title = "Go settings do not weaken verification"
     needs = frozenset({Need.REPO, Need.TOOLCHAIN})
+    configurable = frozenset(
+        {
+            "goenv.gosumdb-off",
+            "goenv.nosumdb-all",
+            "goenv.insecure-all",
+            "goenv.goflags-mod-mod",
+            "goenv.goflags-insecure",
+            "goenv.goproxy-off",
+            "goenv.goproxy-direct",
+            "goenv.go111module-off",
+            "goenv.gotoolchain-switch",
+        }
+    )
     rules: ClassVar[dict[str, str]] = {
         "goenv.ok": "a setting that does not weaken verification",
         "goenv.gosumdb-off": "GOSUMDB=off: downloads are not checked against the checksum database",
@@ -99,7 +123,8 @@ class GoEnvCheck(Check):
         toolchain = facts.toolchain
         assert toolchain is not None
         if toolchain.env is None:
-            return CheckReport(skip_reason=f"go env unavailable: {toolchain.error}")
+            # Nothing verified is not "passed": the check reports that it could not run.
+            return CheckReport(error=f"go env unavailable: {toolchain.error}")
         values = {**toolchain.env.settings, **toolchain.process_env, "GOTOOLCHAIN": toolchain.env.gotoolchain}
         findings = [self._evaluate(values, *rule) for rule in self._table()]
         bad = [f for f in findings if f.status is not Status.PASS]
@@ -130,15 +155,17 @@ class GoEnvCheck(Check):
 
     @staticmethod
     def _table() -> list[_Rule]:
-        def flags(values: dict[str, str]) -> list[str]:
-            return values.get("GOFLAGS", "").split()
-
         def nosumdb(values: dict[str, str]) -> str | None:
-            for name in ("GONOSUMDB", "GONOSUMCHECK", "GOPRIVATE"):
-                if matches_everything(values.get(name, "")):
-                    return (
-                        f"{name} matches every module: no download is checked against the checksum database"
-                    )
+            # `go env GONOSUMDB` already reports the effective list: GOPRIVATE when GONOSUMDB is unset.
+            if matches_everything(values.get("GONOSUMDB", "")):
+                origin = (
+                    " (GONOSUMDB defaults to GOPRIVATE)"
+                    if values.get("GONOSUMDB") == values.get("GOPRIVATE")
+                    else ""
+                )
+                return f"matches every module{origin}: no download is checked against the checksum database"
+            if matches_everything(values.get("GONOSUMCHECK", "")):
+                return "GONOSUMCHECK matches every module: whoever set it meant to skip checksum verification"
             return None
 
         def goproxy(values: dict[str, str]) -> str | None:
@@ -183,13 +210,19 @@ class GoEnvCheck(Check):
             (
                 "goflags-mod-mod",
                 "GOFLAGS",
-                lambda v: "go commands may rewrite go.mod and go.sum" if "-mod=mod" in flags(v) else None,
+                lambda v: (
+                    "go commands may rewrite go.mod and go.sum" if goflags(v).get("mod") == "mod" else None
+                ),
                 "remove -mod=mod from GOFLAGS (use -mod=readonly, the default)",
             ),
             (
                 "goflags-insecure",
                 "GOFLAGS",
-                lambda v: "-insecure allows fetching over plain HTTP" if "-insecure" in flags(v) else None,
+                lambda v: (
+                    "-insecure allows fetching over plain HTTP"
+                    if goflags(v).get("insecure", "false") not in ("false", "0")
+                    else None
+                ),
                 "remove -insecure from GOFLAGS",
             ),
             (

@@ -51,6 +51,8 @@ class CheckReport:
     summary: str = ""
     skip_reason: str | None = None
     """Set when the check had nothing to verify; reported as skipped, never as passed."""
+    error: str | None = None
+    """Set when the check could not run (the gate cannot say "passed": exit 3 unless something failed)."""
 
 
 class Check(abc.ABC):
@@ -61,7 +63,11 @@ class Check(abc.ABC):
     modes: ClassVar[frozenset[Mode]] = frozenset({Mode.MINIMAL, Mode.FULL})
     needs: ClassVar[frozenset[Need]] = frozenset({Need.REPO})
     rules: ClassVar[dict[str, str]] = {}
-    """Rule id -> one-line description; the ids users can set severities for."""
+    """Rule id -> one-line description of every rule the check reports."""
+    configurable: ClassVar[frozenset[str]] = frozenset()
+    """Rule ids whose severity a configuration may change. Rules that decide the gate (a pin that
+    disagrees, the wrong toolchain) are left out on purpose: a .gogate.yaml added by the very merge
+    request under review must not be able to wave it through."""
 
     @abc.abstractmethod
     def run(self, facts: Facts) -> CheckReport:  # pragma: no cover - abstract

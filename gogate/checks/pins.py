@@ -34,6 +34,7 @@ def _subject(record: PinRecord) -> str:
 class PinsCheck(Check):
     id = "pins"
     title = "Go version pins agree"
+    configurable = frozenset({"pins.floating", "pins.unresolved", "pins.shadowed"})
     rules: ClassVar[dict[str, str]] = {
         "pins.ok": "a version statement agrees with the pin",
         "pins.loose-pin": "the pin is a language version (1.22), not an exact release",

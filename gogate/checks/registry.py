@@ -10,7 +10,7 @@ from gogate.checks.interface import Check
 from gogate.checks.pins import PinsCheck
 from gogate.checks.toolchain import ToolchainCheck
 
-__all__ = ["CHECKS", "all_rules"]
+__all__ = ["CHECKS", "all_rules", "configurable_keys"]
 
 CHECKS: dict[str, Check] = {
     check.id: check
@@ -23,5 +23,16 @@ CHECKS: dict[str, Check] = {
 
 
 def all_rules() -> dict[str, str]:
-    """Every rule id a severity can be configured for, with its description."""
+    """Every rule id any check reports, with its description."""
     return {rule: text for check in CHECKS.values() for rule, text in check.rules.items()}
+
+
+def configurable_keys() -> set[str]:
+    """Severity keys a configuration may set: configurable rules, and checks whose rules all are."""
+    keys: set[str] = set()
+    for check in CHECKS.values():
+        keys |= check.configurable
+        violations = {rule for rule in check.rules if not rule.endswith(".ok")}
+        if violations and violations <= check.configurable:
+            keys.add(check.id)
+    return keys

@@ -47,10 +47,14 @@ def test_clean_environment_has_no_findings() -> None:
     [
         ({"GOSUMDB": "off"}, "goenv.gosumdb-off", Status.FAIL),
         ({"GONOSUMDB": "*"}, "goenv.nosumdb-all", Status.FAIL),
-        ({"GOPRIVATE": "*,example.com"}, "goenv.nosumdb-all", Status.FAIL),
+        # go env reports GONOSUMDB with GOPRIVATE as its default.
+        ({"GOPRIVATE": "*,example.com", "GONOSUMDB": "*,example.com"}, "goenv.nosumdb-all", Status.FAIL),
         ({"GOINSECURE": "*"}, "goenv.insecure-all", Status.FAIL),
         ({"GOFLAGS": "-trimpath -mod=mod"}, "goenv.goflags-mod-mod", Status.WARN),
         ({"GOFLAGS": "-insecure"}, "goenv.goflags-insecure", Status.FAIL),
+        ({"GOFLAGS": "--mod=mod"}, "goenv.goflags-mod-mod", Status.WARN),
+        ({"GOFLAGS": "-mod=readonly -mod=mod"}, "goenv.goflags-mod-mod", Status.WARN),
+        ({"GOFLAGS": "-insecure=true"}, "goenv.goflags-insecure", Status.FAIL),
         ({"GOPROXY": "off"}, "goenv.goproxy-off", Status.WARN),
         ({"GOPROXY": "direct"}, "goenv.goproxy-direct", Status.WARN),
         ({"GO111MODULE": "off"}, "goenv.go111module-off", Status.FAIL),
@@ -95,3 +99,15 @@ def test_module_pattern_matching(patterns: str, path: str, expected: bool) -> No
 )
 def test_matches_everything(patterns: str, expected: bool) -> None:
     assert matches_everything(patterns) is expected
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"GOPRIVATE": "*", "GONOSUMDB": "corp.example"},
+        {"GOFLAGS": "-mod=mod -mod=readonly"},
+        {"GOFLAGS": "-insecure=false"},
+    ],
+)
+def test_settings_go_does_not_apply_are_not_blamed(settings: dict[str, str]) -> None:
+    assert _run(settings) == {}

@@ -204,3 +204,22 @@ def test_gopath_mode_never_switches(gate: Gate, tmp_path: Path) -> None:
     assert gate.run("--only", "toolchain", "--json", str(report), env=env).code == 0
     messages = [f["message"] for f in json.loads(report.read_text())["checks"][1]["findings"]]
     assert "GO111MODULE=off: the go command never switches toolchains" in messages
+
+
+def test_reweighted_rule_stays_visible(gate: Gate, tmp_path: Path) -> None:
+    series = ".".join(gate.running.split(".")[:2])
+    gate.write({"Dockerfile": f"FROM golang:{series}\n"})
+    gate.write({".gogate.yaml": "severity:\n  pins.floating: error\n"})
+    assert gate.run().code == 1
+    gate.write({".gogate.yaml": "severity:\n  pins.floating: off\n"})
+    report = tmp_path / "r.json"
+    assert gate.run("--json", str(report), "--fail-on-warnings").code == 0
+    messages = [f["message"] for f in json.loads(report.read_text())["checks"][0]["findings"]]
+    assert any(m.endswith("[severity off by configuration]") for m in messages), messages
+
+
+def test_goenv_without_go_cannot_decide(gate: Gate, tmp_path: Path) -> None:
+    junit = tmp_path / "j.xml"
+    run = gate.run("--only", "goenv", "--junit", str(junit), env={"PATH": "/nonexistent"})
+    assert run.code == 3, run.out
+    assert "<error" in junit.read_text()
