@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 import yaml
@@ -101,7 +101,6 @@ class Config:
     reports: ReportPaths
     config_file: str | None = None
     mode_reason: str = ""
-    extra: Mapping[str, str] = field(default_factory=dict)
 
 
 def default_mode(environ: Mapping[str, str]) -> tuple[Mode, str]:
@@ -113,13 +112,24 @@ def default_mode(environ: Mapping[str, str]) -> tuple[Mode, str]:
     return Mode.MINIMAL, "default"
 
 
-def _key_lines(node: yaml.Node, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
+def _key_lines(node: yaml.Node, relative: str, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
+    """Line of every key; a key given twice is an error (YAML loaders silently keep the last one)."""
     lines: dict[tuple[str, ...], int] = {}
+    if len(prefix) > 8:
+        # gogate's configuration is at most three levels deep; deeper (or alias-looped) is not ours.
+        raise ConfigError(
+            f"{relative}:{node.start_mark.line + 1}: nested too deeply for a gogate configuration"
+        )
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             path = (*prefix, str(key.value))
+            if path in lines:
+                raise ConfigError(
+                    f"{relative}:{key.start_mark.line + 1}: key {'.'.join(path)!r} is given twice "
+                    f"(first at line {lines[path]})"
+                )
             lines[path] = key.start_mark.line + 1
-            lines.update(_key_lines(value, path))
+            lines.update(_key_lines(value, relative, path))
     return lines
 
 
@@ -133,11 +143,13 @@ def load_file_config(root: Path, relative: str) -> FileConfig:
         mark = getattr(error, "problem_mark", None)
         suffix = f":{mark.line + 1}" if mark is not None else ""
         raise ConfigError(f"{relative}{suffix}: invalid YAML: {getattr(error, 'problem', error)}") from error
+    except RecursionError as error:
+        raise ConfigError(f"{relative}: is nested too deeply to be a gogate configuration") from error
     if data is None:
         return FileConfig()
     if not isinstance(data, dict):
         raise ConfigError(f"{relative}:1: expected a mapping of settings, found {type(data).__name__}")
-    lines = _key_lines(node) if node is not None else {}
+    lines = _key_lines(node, relative) if node is not None else {}
     try:
         return FileConfig.model_validate(data)
     except ValidationError as error:
@@ -230,6 +242,8 @@ def build_config(
 
     only_value, only_origin = pick("only", "GOGATE_ONLY", file_config.only)
     skip_value, skip_origin = pick("skip", "GOGATE_SKIP", file_config.skip)
+    if isinstance(only_value, str) and not _split_ids(only_value):
+        raise ConfigError(f"{only_origin}: empty list of checks", remediation=f"checks: {', '.join(CHECKS)}")
     only = _split_ids(only_value) if isinstance(only_value, str) else list(only_value or [])
     skip = _split_ids(skip_value) if isinstance(skip_value, str) else list(skip_value or [])
     _validate_ids(only, only_origin)
@@ -265,7 +279,15 @@ def build_config(
     color_value, color_origin = pick("color", "GOGATE_COLOR", file_config.color)
     color = Color.AUTO if color_value is None else _enum_value(Color, str(color_value), color_origin)
 
-    pin_file = pick("pin_file", "GOGATE_PIN_FILE", file_config.pin_file)[0] or "go.version"
+    pin_value, pin_origin = pick("pin_file", "GOGATE_PIN_FILE", file_config.pin_file)
+    pin_file = str(pin_value or "go.version")
+    pin_parts = PurePosixPath(pin_file).parts
+    if PurePosixPath(pin_file).is_absolute() or ".." in pin_parts or not pin_parts:
+        # The pin is the repository's own statement; gogate never reads files outside the repository.
+        raise ConfigError(
+            f"{pin_origin}: pin file {pin_file!r} must be a path inside the repository",
+            remediation="give it relative to the repository root, e.g. go.version or build/go.version",
+        )
     go = pick("go", "GOGATE_GO", file_config.go)[0]
     file_reports = file_config.reports or _FileReports()
     reports = ReportPaths(
@@ -282,7 +304,7 @@ def build_config(
     return Config(
         root=root,
         mode=mode,
-        pin_file=str(pin_file),
+        pin_file=pin_file,
         checks=selected,
         deselected=deselected,
         severity=dict(file_config.severity),

@@ -109,7 +109,9 @@ def run_gate(config: Config, environ: Mapping[str, str]) -> GateResult:
     pin = facts.repo.pin
     running = None
     if facts.toolchain is not None and facts.toolchain.env is not None:
-        running = facts.toolchain.env.goversion
+        # "Running" is what the job's go command ends up executing, after any GOTOOLCHAIN switch.
+        effective = facts.toolchain.effective
+        running = effective.toolchain if effective is not None else facts.toolchain.env.goversion
     return GateResult(
         gogate_version=__version__,
         root=str(config.root),

@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "CheckResult",
-    "CheckStatus",
     "Finding",
     "GateResult",
     "Severity",
@@ -33,9 +32,6 @@ class Status(enum.StrEnum):
     """The item could not be checked (infrastructure); never counted as passed."""
     SKIP = "skip"
 
-
-# Alias kept for readability where a whole check's status is meant.
-CheckStatus = Status
 
 _STATUS_RANK = {Status.PASS: 0, Status.SKIP: 1, Status.WARN: 2, Status.ERROR: 3, Status.FAIL: 4}
 

@@ -101,3 +101,27 @@ def test_selecting_no_check_is_an_error(tmp_path: Path) -> None:
 def test_gate_deciding_rules_cannot_be_reweighted(tmp_path: Path, key: str) -> None:
     with pytest.raises(ConfigError, match="decides the gate and cannot be re-weighted"):
         _config(tmp_path, file=f"severity:\n  {key}: info\n")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"flags": {"only": " , "}}, "--only: empty list of checks"),
+        ({"flags": {"pin_file": "/etc/hostname"}}, "must be a path inside the repository"),
+        ({"env": {"GOGATE_PIN_FILE": "../go.version"}}, "GOGATE_PIN_FILE: pin file '../go.version'"),
+        ({"file": "mode: full\nskip: [goenv]\nmode: minimal\n"}, ".gogate.yaml:3: key 'mode' is given twice"),
+        ({"file": "a: " + "[" * 3000 + "]" * 3000 + "\n"}, "nested too deeply"),
+        (
+            {
+                "file": "a: &a {x: 1}\n"
+                + "".join(f"a{n}: &a{n} {{<<: [*a{n - 1 if n > 1 else ''}]}}\n" for n in range(1, 3))
+                + "severity: {b: {c: {d: {e: {f: {g: {h: {i: {j: 1}}}}}}}}}\n"
+            },
+            "nested too deeply",
+        ),
+    ],
+)
+def test_hostile_or_odd_configuration_is_refused(tmp_path: Path, kwargs: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ConfigError) as caught:
+        _config(tmp_path, **kwargs)
+    assert message in caught.value.diagnostics()

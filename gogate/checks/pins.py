@@ -17,9 +17,15 @@ from gogate.results import Finding, Status
 __all__ = ["PinsCheck"]
 
 
-def _fix(record: PinRecord, pin: str) -> str | None:
+def _fix(record: PinRecord, pin: str, pin_path: str) -> str | None:
     if record.kind is PinKind.REFERENCE:
-        return f"make {record.raw} state {pin}, or point the reference at the pin file"
+        if record.raw == pin_path:
+            # setup-go reads a plain file whole: the pin file's comments become part of the "version".
+            return (
+                f"setup-go reads {pin_path} whole, comments included: keep only `{pin}` in it, "
+                f"or use `go-version: '{pin}'`"
+            )
+        return f"make {record.raw} state {pin}, or use `go-version: '{pin}'`"
     if record.fix_template is None:
         return None
     # str.replace, not str.format: templates can hold Dockerfile/CI braces such as ${GO_VERSION:-{version}}.
@@ -80,15 +86,16 @@ class PinsCheck(Check):
                 found=version,
             )
         )
-        findings.extend(self._judge(record, version) for record in repo.records if record != pin)
+        findings.extend(self._judge(record, version, pin.path) for record in repo.records if record != pin)
         failures = sum(f.status is Status.FAIL for f in findings)
         warnings = sum(f.status is Status.WARN for f in findings)
-        summary = f"pin {version} from {origin}; {len(repo.records)} other statement(s)"
+        others = sum(record != pin for record in repo.records)
+        summary = f"pin {version} from {origin}; {others} other statement(s)"
         if failures or warnings:
             summary += f", {failures} disagree, {warnings} warning(s)"
         return CheckReport(findings, summary=summary)
 
-    def _judge(self, record: PinRecord, pin: str) -> Finding:
+    def _judge(self, record: PinRecord, pin: str, pin_path: str) -> Finding:
         note = f" ({record.note})" if record.note else ""
 
         def at(
@@ -126,7 +133,7 @@ class PinsCheck(Check):
                     "unresolved",
                     Status.FAIL,
                     f"{record.source} {record.raw} gives no version{note}",
-                    remediation=_fix(record, pin),
+                    remediation=_fix(record, pin, pin_path),
                 )
             kind = PinKind.EXACT if goversion.is_release(version) else PinKind.FLOATING
         if kind is PinKind.DEFAULT:
@@ -154,7 +161,7 @@ class PinsCheck(Check):
                 f"{record.source} says {version}, the pin is {pin}{note}",
                 expected=pin,
                 found=record.raw,
-                remediation=_fix(record, pin),
+                remediation=_fix(record, pin, pin_path),
             )
         if kind is PinKind.FLOATING:
             if version is not None and "." in version and goversion.lang(version) != goversion.lang(pin):
@@ -164,7 +171,7 @@ class PinsCheck(Check):
                     f"{record.raw} floats within Go {goversion.lang(version)}, never the pin {pin}{note}",
                     expected=pin,
                     found=record.raw,
-                    remediation=_fix(record, pin),
+                    remediation=_fix(record, pin, pin_path),
                 )
             return at(
                 "floating",
@@ -172,7 +179,7 @@ class PinsCheck(Check):
                 f"{record.raw} floats: it resolves to whatever release is newest when the job runs{note}",
                 expected=pin,
                 found=record.raw,
-                remediation=_fix(record, pin),
+                remediation=_fix(record, pin, pin_path),
             )
         return at(
             "unresolved",
@@ -180,5 +187,6 @@ class PinsCheck(Check):
             f"{record.raw} cannot be checked statically{note}",
             expected=pin,
             found=record.raw,
-            remediation=_fix(record, pin) or "state the version literally so the gate can verify it",
+            remediation=_fix(record, pin, pin_path)
+            or "state the version literally so the gate can verify it",
         )

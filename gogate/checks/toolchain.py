@@ -12,12 +12,13 @@ from typing import ClassVar, TypedDict
 
 from gogate import goversion
 from gogate.checks.interface import Check, CheckReport, Facts, Need
+from gogate.facts.model import PinKind
 from gogate.results import Finding, Status
 
 __all__ = ["ToolchainCheck"]
 
 _INSTALL_HINT = (
-    "install Go {pin} (actions/setup-go with `go-version-file: go.version`, the golang:{pin} image, "
+    "install Go {pin} (actions/setup-go with `go-version: '{pin}'`, the golang:{pin} image, "
     "or `go install golang.org/dl/go{pin}@latest`) and put it first on PATH, or pass --go"
 )
 
@@ -46,7 +47,9 @@ class ToolchainCheck(Check):
         toolchain = facts.toolchain
         pin_record = facts.repo.pin
         assert toolchain is not None and pin_record is not None
-        pin = pin_record.version or pin_record.raw
+        if pin_record.kind is not PinKind.EXACT or pin_record.version is None:
+            return CheckReport(skip_reason=f"the pin {pin_record.raw} is not an exact release (see pins)")
+        pin = pin_record.version
         pin_where = _Where(path=pin_record.path, line=pin_record.line)
         if toolchain.env is None:
             rule = "go-missing" if toolchain.go_path is None else "go-env-failed"
@@ -141,7 +144,12 @@ class ToolchainCheck(Check):
             message + f"; the pin is go{pin}",
             expected=f"go{pin}",
             found=selection.toolchain,
-            remediation="set GOTOOLCHAIN=local in the job (setup-go and the golang image do) and align "
-            "go.mod's go/toolchain lines with the pin",
+            remediation=(
+                "set GOTOOLCHAIN=local in the job (setup-go and the golang image do) and align "
+                "go.mod's go/toolchain lines with the pin"
+                if selection.switches
+                # Nothing switches: the installed toolchain is what runs, so installing the pin is the fix.
+                else _INSTALL_HINT.format(pin=pin)
+            ),
             **pin_where,
         )

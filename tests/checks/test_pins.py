@@ -108,4 +108,4 @@ def test_subjects_are_unique() -> None:
 
 def test_reference_mismatch_says_how_to_fix() -> None:
     [finding] = _judge(_record(PinKind.REFERENCE, "go.mod", "1.21.0", template=None))
-    assert finding.remediation == "make go.mod state 1.22.5, or point the reference at the pin file"
+    assert finding.remediation == "make go.mod state 1.22.5, or use `go-version: '1.22.5'`"
