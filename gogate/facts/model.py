@@ -37,6 +37,7 @@ class PinSource(enum.StrEnum):
     GITLAB_CI = "GitLab CI image"
     SETUP_GO_VERSION = "setup-go go-version"
     SETUP_GO_VERSION_FILE = "setup-go go-version-file"
+    GITHUB_IMAGE = "GitHub Actions golang image"
 
 
 class PinKind(enum.StrEnum):

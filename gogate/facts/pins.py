@@ -41,14 +41,27 @@ def _walk(root: Path) -> Iterator[str]:
 
 
 def _extractor_for(relative: str) -> Extractor | None:
+    """The extractor for a repository file, chosen by name.
+
+    Why Dockerfile names match in any case: Docker and BuildKit take any file name with ``-f``,
+    and repositories write ``dockerfile``, ``build.dockerfile`` or ``Dockerfile.CI``; a
+    case-sensitive match silently skipped those pins. A case-insensitive ``dockerfile*`` would
+    also catch source and documentation (``dockerfile.go``, ``Dockerfile.md``, BuildKit's
+    ``Dockerfile.dockerignore``), whose text only looks like FROM lines, so those are excluded.
+    Local actions (``action.yml`` at the root or under ``.github/actions/``) can hold the setup-go
+    step the workflows call.
+    """
     name = relative.rsplit("/", 1)[-1]
+    lowered = name.lower()
+    dockerfile_patterns = ("dockerfile*", "containerfile*", "*.dockerfile", "*.containerfile")
+    not_dockerfiles = {"dockerignore", "go", "md", "rst", "txt", "json", "yml", "yaml", "toml", "py", "sh"}
+    extension = lowered.rpartition(".")[2] if "." in lowered else ""
+    is_dockerfile = any(fnmatch.fnmatchcase(lowered, pattern) for pattern in dockerfile_patterns)
     if name == "go.mod":
         return _extract_gomod
     if name == "go.work":
         return _extract_gowork
-    if fnmatch.fnmatchcase(name, "Dockerfile*") or fnmatch.fnmatchcase(name, "Containerfile*"):
-        return dockerfile.extract
-    if fnmatch.fnmatchcase(name, "*.Dockerfile") or fnmatch.fnmatchcase(name, "*.Containerfile"):
+    if is_dockerfile and extension not in not_dockerfiles:
         return dockerfile.extract
     if relative == ".gitlab-ci.yml":
         return gitlab_ci.extract
@@ -58,6 +71,9 @@ def _extractor_for(relative: str) -> Extractor | None:
         and (name.endswith(".yml") or name.endswith(".yaml"))
     ):
         return github_workflows.extract
+    in_action_place = relative == name or relative.startswith(".github/actions/")
+    if name in ("action.yml", "action.yaml") and in_action_place:
+        return github_workflows.extract_action
     if relative == ".go-version":
         return _extract_dot_go_version
     if relative == ".tool-versions":

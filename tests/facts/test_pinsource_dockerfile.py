@@ -249,3 +249,10 @@ class TestDockerfileSyntax:
         (tmp_path / "Dockerfile").write_bytes(b"FROM golang:1.22.5\n\x00\x01")
         with pytest.raises(InputError, match=r"^Dockerfile:2: contains binary data"):
             dockerfile.extract(tmp_path, "Dockerfile")
+
+    def test_exponential_arg_references_end_in_an_input_error(self, tmp_path: Path) -> None:
+        # Each ARG repeats the previous one 20 times: 20**8 pieces for a naive expansion.
+        lines = ["ARG V0=1.22.5"] + [f"ARG V{n}=" + f"${{V{n - 1}}}" * 20 for n in range(1, 9)]
+        (tmp_path / "Dockerfile").write_text("\n".join(lines) + "\nFROM golang:$V8\n", encoding="utf-8")
+        with pytest.raises(InputError, match=r"^Dockerfile: uses too many"):
+            dockerfile.extract(tmp_path, "Dockerfile")

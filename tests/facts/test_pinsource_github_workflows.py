@@ -277,3 +277,272 @@ class TestDocument:
             """,
         )
         assert records == []
+
+
+def summary(records: list[PinRecord]) -> list[tuple[int, PinKind, str | None, str | None]]:
+    return [(r.line, r.kind, r.version, r.fix_template) for r in records]
+
+
+class TestContainerImages:
+    def test_container_string_and_mapping_forms_and_services(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            on: push
+            jobs:
+              test:
+                runs-on: ubuntu-latest
+                container: golang:1.21.0
+                services:
+                  db:
+                    image: postgres:16
+                  cache: {image: "golang:1.22-alpine"}
+                steps:
+                  - run: go test ./...
+              build:
+                runs-on: ubuntu-latest
+                container:
+                  image: docker.io/library/golang:1.20.3-bookworm
+                  options: --user root
+                steps:
+                  - run: go build ./...
+            """,
+        )
+        assert summary(records) == [
+            (5, PinKind.EXACT, "1.21.0", "container: golang:{version}"),
+            (9, PinKind.FLOATING, "1.22", 'image: "golang:{version}-alpine"'),
+            (15, PinKind.EXACT, "1.20.3", "image: docker.io/library/golang:{version}-bookworm"),
+        ]
+        assert {r.source for r in records} == {PinSource.GITHUB_IMAGE}
+        assert records[0].note == "container image of job test"
+        assert records[1].note is not None and records[1].note.startswith(
+            "image of service cache of job test"
+        )
+        assert records[2].raw == "docker.io/library/golang:1.20.3-bookworm"
+
+    @pytest.mark.parametrize(
+        ("uses", "version", "fix"),
+        [
+            ("docker://golang:1.21.0", "1.21.0", "uses: docker://golang:{version}"),
+            (
+                "'docker://docker.io/library/golang:1.21.0-alpine'",
+                "1.21.0",
+                "uses: 'docker://docker.io/library/golang:{version}-alpine'",
+            ),
+        ],
+    )
+    def test_docker_steps(self, tmp_path: Path, uses: str, version: str, fix: str) -> None:
+        text = f"jobs:\n  test:\n    steps:\n      - uses: {uses}\n        with: {{args: go version}}\n"
+        (record,) = extract(tmp_path, text)
+        assert (record.line, record.kind, record.version, record.fix_template) == (
+            4,
+            PinKind.EXACT,
+            version,
+            fix,
+        )
+        assert record.note == "image of a docker:// step"
+
+    def test_matrix_expression_in_container_gives_a_record_per_entry(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            jobs:
+              test:
+                strategy:
+                  matrix:
+                    go: ['1.21.0', 1.22]
+                container: golang:${{ matrix.go }}-bookworm
+                steps: [{run: go test ./...}]
+            """,
+        )
+        assert [(r.line, r.kind, r.raw, r.version, r.fix_template) for r in records] == [
+            (5, PinKind.EXACT, "1.21.0", "1.21.0", "'{version}'"),
+            (5, PinKind.FLOATING, "1.22", "1.22", "'{version}'"),
+        ]
+        assert records[0].note == (
+            "container image of job test; strategy.matrix.go entry, used in container at line 6"
+        )
+
+    def test_other_expression_in_container_is_unresolved(self, tmp_path: Path) -> None:
+        (record,) = extract(tmp_path, "jobs:\n  test:\n    container: golang:${{ inputs.go }}\n")
+        assert (record.line, record.kind, record.fix_template) == (
+            3,
+            PinKind.UNRESOLVED,
+            "container: golang:{version}",
+        )
+        assert record.note == (
+            "container image of job test; ${{ inputs.go }} is a GitHub expression, "
+            "evaluated only when the workflow runs"
+        )
+
+    def test_other_images_are_ignored(self, tmp_path: Path) -> None:
+        text = (
+            "jobs:\n  a:\n    container: node:20\n    services: {db: {image: postgres}}\n"
+            "    steps:\n      - uses: docker://alpine:3.20\n"
+        )
+        assert extract(tmp_path, text) == []
+
+
+ACTION = ".github/actions/setup/action.yml"
+
+
+def extract_action(tmp_path: Path, text: str, relative: str = ACTION) -> list[PinRecord]:
+    write(tmp_path, relative, text)
+    return github_workflows.extract_action(tmp_path, relative)
+
+
+class TestCompositeActions:
+    ACTION_TEXT = """
+        name: Set up Go
+        inputs:
+          go-version:
+            description: Go version
+            default: '1.22.5'
+          cache:
+            description: cache
+        runs:
+          using: composite
+          steps:
+            - uses: actions/setup-go@v5
+              with:
+                go-version: ${{ inputs.go-version }}
+                cache: ${{ inputs.cache }}
+            - run: go version
+              shell: bash
+        """
+
+    def test_input_default_is_the_version(self, tmp_path: Path) -> None:
+        (record,) = extract_action(tmp_path, self.ACTION_TEXT)
+        assert (record.path, record.line, record.kind, record.version, record.fix_template) == (
+            ACTION,
+            5,
+            PinKind.EXACT,
+            "1.22.5",
+            "default: '{version}'",
+        )
+        assert record.note == (
+            "default of input go-version, used in go-version at line 13; "
+            "a workflow using the action can pass another value"
+        )
+
+    def test_input_without_default_is_unresolved(self, tmp_path: Path) -> None:
+        text = self.ACTION_TEXT.replace(
+            "go-version: ${{ inputs.go-version }}", "go-version: ${{ inputs.cache }}"
+        )
+        (record,) = extract_action(tmp_path, text)
+        assert (record.line, record.kind, record.version) == (13, PinKind.UNRESOLVED, None)
+        assert record.note is not None and "input cache of the action has no literal default" in record.note
+
+    def test_same_rules_as_workflows_literal_file_and_root_action(self, tmp_path: Path) -> None:
+        write(tmp_path, "go.mod", "module example.com/x\n\ngo 1.22\n\ntoolchain go1.22.5\n")
+        records = extract_action(
+            tmp_path,
+            """
+            inputs:
+              version-file: {default: go.mod}
+            runs:
+              using: composite
+              steps:
+                - uses: actions/setup-go@v5
+                  with: {go-version: 1.20}
+                - uses: actions/setup-go@v5
+                  with: {go-version-file: "${{ inputs.version-file }}"}
+                - uses: actions/setup-go@v5
+                  with: {go-version: "${{ matrix.go }}"}
+                - uses: docker://golang:1.21.1
+            """,
+            relative="action.yaml",
+        )
+        assert [(r.line, r.source, r.kind, r.version) for r in records] == [
+            (7, PinSource.SETUP_GO_VERSION, PinKind.FLOATING, "1.2"),
+            (9, PinSource.SETUP_GO_VERSION_FILE, PinKind.REFERENCE, "1.22.5"),
+            (11, PinSource.SETUP_GO_VERSION, PinKind.UNRESOLVED, None),
+            (12, PinSource.GITHUB_IMAGE, PinKind.EXACT, "1.21.1"),
+        ]
+        assert records[1].note is not None and records[1].note.startswith("the default of input version-file")
+
+    def test_docker_container_action_image(self, tmp_path: Path) -> None:
+        (record,) = extract_action(tmp_path, "runs:\n  using: docker\n  image: docker://golang:1.21.1\n")
+        assert (record.line, record.version, record.fix_template) == (
+            3,
+            "1.21.1",
+            "image: docker://golang:{version}",
+        )
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "runs:\n  using: node20\n  main: index.js\n",
+            "runs:\n  using: docker\n  image: Dockerfile\n",
+            "- not a mapping\n",
+            "",
+        ],
+    )
+    def test_other_actions_have_no_records(self, tmp_path: Path, text: str) -> None:
+        assert extract_action(tmp_path, text) == []
+
+
+def _merge_bomb(levels: int) -> str:
+    """Each level merges the previous one twice: 2**levels mapping visits for a naive reader."""
+    lines = ["a0: &a0 {x: 1}"]
+    lines += [f"a{n}: &a{n} {{<<: [*a{n - 1}, *a{n - 1}]}}" for n in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+class TestHostileInput:
+    def test_deep_nesting_is_an_input_error(self, tmp_path: Path) -> None:
+        with pytest.raises(InputError) as caught:
+            extract(tmp_path, "a: " + "[" * 5000 + "]" * 5000 + "\n")
+        assert str(caught.value) == f"{WORKFLOW}: is nested too deeply to read"
+        assert caught.value.line is None
+
+    def test_deep_nesting_in_an_action_is_an_input_error(self, tmp_path: Path) -> None:
+        with pytest.raises(InputError, match="is nested too deeply to read"):
+            extract_action(tmp_path, "runs: " + "[" * 5000 + "]" * 5000 + "\n")
+
+    def test_merge_key_bomb_finishes(self, tmp_path: Path) -> None:
+        text = _merge_bomb(60) + "jobs:\n  test:\n    <<: *a60\n    container: golang:1.22.5\n"
+        assert len(text) < 2000
+        try:
+            records = extract(tmp_path, text)
+        except InputError as error:
+            assert "too many YAML aliases/merges" in str(error)
+        else:
+            assert [(r.line, r.version) for r in records] == [(65, "1.22.5")]
+
+    def test_recursive_merge_is_an_input_error(self, tmp_path: Path) -> None:
+        with pytest.raises(InputError, match="recursive YAML merge key"):
+            extract(tmp_path, "jobs:\n  test: &test\n    <<: *test\n    container: golang:1.22.5\n")
+
+    def test_one_huge_anchor_in_many_jobs_ends(self, tmp_path: Path) -> None:
+        steps = "steps: &steps\n" + "  - run: make\n" * 2000
+        jobs = "".join(f"  j{n}: {{steps: *steps}}\n" for n in range(600))
+        with pytest.raises(InputError, match="too many"):
+            extract(tmp_path, steps + "jobs:\n" + jobs)
+
+    def test_on_key_read_as_true_and_non_string_keys_do_not_hide_jobs(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            on:
+              push: {branches: [main]}
+            true: also-a-bool
+            ? [not, a, string]
+            : value
+            jobs:
+              ? {weird: key}
+              : ignored
+              test:
+                runs-on: ubuntu-latest
+                ? [x]
+                : y
+                steps:
+                  - uses: actions/setup-go@v5
+                    with: {go-version: '1.22.5'}
+            """,
+        )
+        assert summary(records) == [(15, PinKind.EXACT, "1.22.5", "go-version: '{version}'")]
+
+    def test_huge_unquoted_number_does_not_crash(self, tmp_path: Path) -> None:
+        (record,) = extract(tmp_path, step(f"go-version: {'1' * 5000}\n"))
+        assert (record.line, record.kind) == (12, PinKind.FLOATING)

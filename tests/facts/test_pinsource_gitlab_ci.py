@@ -222,3 +222,264 @@ class TestDocument:
             """,
         )
         assert summary(records) == [(2, PinKind.EXACT, "1.22.5", "image: golang:{version}")]
+
+
+def write(tmp_path: Path, relative: str, text: str) -> None:
+    path = tmp_path / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def located(records: list[PinRecord]) -> list[tuple[str, int, PinKind, str | None]]:
+    return [(r.path, r.line, r.kind, r.version) for r in records]
+
+
+class TestIncludes:
+    def test_local_includes_in_every_form_are_followed(self, tmp_path: Path) -> None:
+        write(tmp_path, "ci/build.yml", "build:\n  image: golang:1.21.0\n  script: make\n")
+        write(tmp_path, "ci/lint.yml", "lint:\n  image: golang:1.22-alpine\n")
+        write(tmp_path, "ci/test.yml", "# tests\ntest:\n  image: docker.io/library/golang:1.20.3\n")
+        write(tmp_path, "ci/docs.yml", "docs:\n  image: node:20\n")
+        records = extract(
+            tmp_path,
+            """
+            include:
+              - local: /ci/build.yml
+              - ci/lint.yml
+              - '/ci/test.yml'
+              - {local: ci/docs.yml}
+            """,
+        )
+        assert located(records) == [
+            ("ci/build.yml", 2, PinKind.EXACT, "1.21.0"),
+            ("ci/lint.yml", 2, PinKind.FLOATING, "1.22"),
+            ("ci/test.yml", 3, PinKind.EXACT, "1.20.3"),
+        ]
+        assert records[0].fix_template == "image: golang:{version}"
+        assert {r.source for r in records} == {PinSource.GITLAB_CI}
+
+    @pytest.mark.parametrize("include", ["ci/go.yml", "{local: /ci/go.yml}", "[ci/go.yml]"])
+    def test_single_include_forms(self, tmp_path: Path, include: str) -> None:
+        write(tmp_path, "ci/go.yml", "test:\n  image: golang:1.21.0\n")
+        (record,) = extract(tmp_path, f"include: {include}\n")
+        assert (record.path, record.line, record.version) == ("ci/go.yml", 2, "1.21.0")
+
+    def test_variables_and_templates_resolve_across_files_main_wins(self, tmp_path: Path) -> None:
+        write(
+            tmp_path,
+            "ci/templates.yml",
+            """
+            variables:
+              GO_VERSION: "1.21.0"
+              LINT_VERSION: "1.20.1"
+            .go:
+              image: golang:${GO_VERSION}
+            lint:
+              image: golang:${LINT_VERSION}
+            """,
+        )
+        records = extract(
+            tmp_path,
+            """
+            include: ci/templates.yml
+            variables:
+              GO_VERSION: "1.22.5"
+            test:
+              extends: .go
+              script: go test ./...
+            """,
+        )
+        # The main file's GO_VERSION wins; LINT_VERSION survives the merge of `variables:`.
+        assert located(records) == [
+            (".gitlab-ci.yml", 3, PinKind.EXACT, "1.22.5"),
+            ("ci/templates.yml", 3, PinKind.EXACT, "1.20.1"),
+        ]
+        assert (
+            records[0].note
+            == "variable GO_VERSION (top-level variables), used in image at ci/templates.yml:5"
+        )
+        assert records[0].fix_template == 'GO_VERSION: "{version}"'
+
+    def test_main_file_overrides_a_key_of_an_included_job(self, tmp_path: Path) -> None:
+        write(tmp_path, "ci/jobs.yml", "test:\n  image: golang:1.20.1\n  script: go test ./...\n")
+        records = extract(tmp_path, "include: ci/jobs.yml\ntest:\n  image: golang:1.22.5\n")
+        assert located(records) == [(".gitlab-ci.yml", 3, PinKind.EXACT, "1.22.5")]
+
+    def test_nested_includes_and_cycles(self, tmp_path: Path) -> None:
+        write(tmp_path, "ci/a.yml", "include: {local: ci/b.yml}\na:\n  image: golang:1.21.1\n")
+        write(tmp_path, "ci/b.yml", "include: [ci/a.yml, .gitlab-ci.yml]\nb:\n  image: golang:1.21.2\n")
+        records = extract(tmp_path, "include: ci/a.yml\n")
+        assert located(records) == [
+            ("ci/a.yml", 3, PinKind.EXACT, "1.21.1"),
+            ("ci/b.yml", 3, PinKind.EXACT, "1.21.2"),
+        ]
+
+    def test_wildcards_follow_gitlab_grammar(self, tmp_path: Path) -> None:
+        write(tmp_path, "ci/a.yml", "a:\n  image: golang:1.21.1\n")
+        write(tmp_path, "ci/sub/b.yml", "b:\n  image: golang:1.21.2\n")
+        write(tmp_path, "ci/c.yaml", "c:\n  image: golang:1.21.3\n")
+        # `*` stops at "/" (unlike fnmatch); `**` crosses directories.
+        assert located(extract(tmp_path, "include: 'ci/*.yml'\n")) == [
+            ("ci/a.yml", 2, PinKind.EXACT, "1.21.1")
+        ]
+        assert [r.path for r in extract(tmp_path, "include: {local: '/ci/**.yml'}\n")] == [
+            "ci/a.yml",
+            "ci/sub/b.yml",
+        ]
+        assert [r.path for r in extract(tmp_path, "include: 'ci/**/*.y*ml'\n")] == [
+            "ci/a.yml",
+            "ci/c.yaml",
+            "ci/sub/b.yml",
+        ]
+
+    @pytest.mark.parametrize(
+        ("entry", "raw", "note"),
+        [
+            (
+                "- project: group/ci\n    file: [/go.yml, /lint.yml]",
+                "project: group/ci file: /go.yml, /lint.yml",
+                "include: project: group/ci file: /go.yml, /lint.yml is not followed; "
+                "gogate cannot see images defined there",
+            ),
+            (
+                "- remote: https://example.com/ci.yml",
+                "remote: https://example.com/ci.yml",
+                "include: remote: https://example.com/ci.yml is not followed; "
+                "gogate cannot see images defined there",
+            ),
+            (
+                "- https://example.com/ci.yml",
+                "remote: https://example.com/ci.yml",
+                "include: remote: https://example.com/ci.yml is not followed; "
+                "gogate cannot see images defined there",
+            ),
+            (
+                "- template: Go.gitlab-ci.yml",
+                "template: Go.gitlab-ci.yml",
+                "include: template: Go.gitlab-ci.yml is not followed; gogate cannot see images defined there",
+            ),
+            (
+                "- component: gitlab.com/org/go/build@1.0",
+                "component: gitlab.com/org/go/build@1.0",
+                "include: component: gitlab.com/org/go/build@1.0 is not followed; "
+                "gogate cannot see images defined there",
+            ),
+            (
+                "- local: ci/missing.yml",
+                "local: ci/missing.yml",
+                "include not found: ci/missing.yml is not in the repository",
+            ),
+            (
+                "- local: ci/*.yml",
+                "local: ci/*.yml",
+                "include not found: no file matches ci/*.yml",
+            ),
+            (
+                "- local: ../other/ci.yml",
+                "local: ../other/ci.yml",
+                "include: local: ../other/ci.yml is outside the repository; not followed",
+            ),
+            (
+                "- local: ci/$CI_COMMIT_BRANCH.yml",
+                "local: ci/$CI_COMMIT_BRANCH.yml",
+                "include: local: ci/$CI_COMMIT_BRANCH.yml uses a variable, known only when the pipeline "
+                "runs; not followed",
+            ),
+        ],
+    )
+    def test_includes_not_followed_are_unresolved_records(
+        self, tmp_path: Path, entry: str, raw: str, note: str
+    ) -> None:
+        text = "stages: [test]\ninclude:\n  " + entry + "\ntest:\n  image: golang:1.22.5\n"
+        (tmp_path / ".gitlab-ci.yml").write_text(text, encoding="utf-8")
+        warning, image = gitlab_ci.extract(tmp_path, ".gitlab-ci.yml")
+        assert (warning.path, warning.line, warning.kind, warning.raw) == (
+            ".gitlab-ci.yml",
+            3,
+            PinKind.UNRESOLVED,
+            raw,
+        )
+        assert warning.note == note
+        assert (image.kind, image.version) == (PinKind.EXACT, "1.22.5")
+
+    def test_missing_include_in_an_included_file_is_reported_there(self, tmp_path: Path) -> None:
+        write(tmp_path, "ci/a.yml", "include:\n  - local: ci/gone.yml\n")
+        (record,) = extract(tmp_path, "include: ci/a.yml\n")
+        assert (record.path, record.line, record.kind) == ("ci/a.yml", 2, PinKind.UNRESOLVED)
+
+    def test_invalid_included_yaml_names_the_included_file(self, tmp_path: Path) -> None:
+        write(tmp_path, "ci/broken.yml", "test:\n  image: [golang:1.22.5\n")
+        with pytest.raises(InputError) as caught:
+            extract(tmp_path, "include: ci/broken.yml\n")
+        assert caught.value.path == "ci/broken.yml"
+        assert caught.value.message.startswith("ci/broken.yml:3: is not valid YAML")
+
+    def test_other_yaml_files_are_not_read(self, tmp_path: Path) -> None:
+        write(tmp_path, "ci/unused.yml", "job:\n  image: golang:1.19.1\n")
+        write(tmp_path, "ci/broken.yml", "[")
+        assert extract(tmp_path, "test:\n  image: golang:1.22.5\n")[0].path == ".gitlab-ci.yml"
+        assert len(extract(tmp_path, "test:\n  image: golang:1.22.5\n")) == 1
+
+
+def _merge_bomb(levels: int) -> str:
+    """Each level merges the previous one twice: 2**levels mapping visits for a naive reader."""
+    lines = ["a0: &a0 {x: 1}"]
+    lines += [f"a{n}: &a{n} {{<<: [*a{n - 1}, *a{n - 1}]}}" for n in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+class TestHostileInput:
+    def test_deep_nesting_is_an_input_error(self, tmp_path: Path) -> None:
+        with pytest.raises(InputError) as caught:
+            extract(tmp_path, "a: " + "[" * 5000 + "]" * 5000 + "\n")
+        assert str(caught.value) == ".gitlab-ci.yml: is nested too deeply to read"
+        assert caught.value.line is None
+
+    def test_merge_key_bomb_finishes(self, tmp_path: Path) -> None:
+        text = _merge_bomb(60) + "test:\n  <<: *a60\n  image: golang:1.22.5\n"
+        assert len(text) < 2000
+        try:
+            records = extract(tmp_path, text)
+        except InputError as error:
+            assert "too many YAML aliases/merges" in str(error)
+        else:
+            assert [(r.line, r.version) for r in records] == [(64, "1.22.5")]
+
+    def test_recursive_merge_is_an_input_error(self, tmp_path: Path) -> None:
+        with pytest.raises(InputError) as caught:
+            extract(tmp_path, "ok: 1\nloop: &loop\n  <<: *loop\n")
+        assert caught.value.path == ".gitlab-ci.yml"
+        assert caught.value.line == 2
+        assert "recursive YAML merge key" in str(caught.value)
+
+    def test_self_referencing_anchor_without_merge_is_harmless(self, tmp_path: Path) -> None:
+        records = extract(tmp_path, "job: &job\n  image: golang:1.22.5\n  again: *job\n")
+        assert located(records) == [(".gitlab-ci.yml", 2, PinKind.EXACT, "1.22.5")]
+
+    def test_non_string_keys_are_skipped(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path, "? [a]\n: b\n? {c: d}\n: e\n1: x\njob:\n  ? [image]\n  : y\n  image: golang:1.22.5\n"
+        )
+        assert located(records) == [(".gitlab-ci.yml", 9, PinKind.EXACT, "1.22.5")]
+
+    def test_exponential_variable_references_end(self, tmp_path: Path) -> None:
+        lines = ["variables:", "  V0: '1.22.5'"]
+        lines += [f"  V{n}: '" + f"${{V{n - 1}}}" * 20 + "'" for n in range(1, 9)]
+        with pytest.raises(InputError) as caught:
+            extract(tmp_path, "\n".join(lines) + "\ntest:\n  image: golang:$V8\n")
+        assert "too many" in str(caught.value)
+
+    def test_exponential_extends_diamonds_end(self, tmp_path: Path) -> None:
+        # Ten jobs per level each extending all ten of the next level: 10**11 paths.
+        lines = []
+        for level in range(11):
+            parents = ", ".join(f".l{level + 1}j{n}" for n in range(10))
+            lines += [f".l{level}j{n}:\n  extends: [{parents}]" for n in range(10)]
+        lines += [".l11j0:\n  image: golang:1.22.5", "test:\n  extends: .l0j0"]
+        records = extract(tmp_path, "\n".join(lines) + "\n")
+        assert [r.version for r in records] == ["1.22.5"]
+
+    def test_huge_integer_variable_does_not_crash(self, tmp_path: Path) -> None:
+        (record,) = extract(tmp_path, f"variables:\n  V: {'9' * 5000}\ntest:\n  image: golang:$V\n")
+        # Read without int() (Python refuses to convert more than 4300 digits): a Go "major".
+        assert (record.kind, record.version, record.line) == (PinKind.FLOATING, None, 2)

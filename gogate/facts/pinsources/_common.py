@@ -8,7 +8,12 @@ image reference pass in a Dockerfile and fail in a pipeline:
 * expanding ``$VAR``/``${VAR}`` while remembering where every character was *written*, because
   the user must fix ``ARG GO_VERSION=1.22.5`` on the ARG line, not on the FROM line that uses it;
 * reading YAML as composed nodes (line numbers, the original text of unquoted numbers, merge
-  keys and GitLab's ``!reference`` tag), turning syntax errors into an InputError with a line.
+  keys and GitLab's ``!reference`` tag), turning syntax errors into an InputError with a line;
+* surviving hostile files: YAML aliases make a small file a huge graph (merge-key "billion
+  laughs", recursive anchors), nesting exhausts Python's stack, variables can reference each
+  other exponentially. A gate must answer exit 2 with the file name, never hang or print a
+  traceback, so every extractor runs inside :func:`guarded`, which bounds the work and turns
+  these failures into an InputError.
 
 Fix templates contain ``{version}`` next to shell/CI syntax that has braces of its own
 (``${GO_VERSION}``), so they must be filled with ``str.replace``, never ``str.format``.
@@ -18,7 +23,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -35,15 +42,20 @@ __all__ = [
     "Piece",
     "TagInfo",
     "Variable",
+    "WorkLimitError",
+    "charge",
     "classify_golang_tag",
     "expand",
     "golang_image_pin",
+    "guarded",
     "is_golang_repository",
     "join_notes",
     "load_yaml_documents",
+    "mapping_entry",
     "mapping_get",
     "mapping_items",
     "node_line",
+    "node_path",
     "scalar_text",
     "split_reference",
     "yaml_number_note",
@@ -71,6 +83,9 @@ class Origin:
     char_lines: tuple[int, ...] = ()
     expandable: bool = True
     note: str | None = None
+    path: str | None = None
+    """The file the value is written in, when it can differ from the file being extracted
+    (a GitLab variable defined in an included file)."""
 
     @property
     def written(self) -> str:
@@ -97,6 +112,8 @@ class Variable:
     fix_template: str | None = None
     scope: Lookup | None = None
     """Variables visible to this value's own references (a Dockerfile ARG sees earlier ARGs)."""
+    path: str | None = None
+    """The file the declaration is in, when it can differ from the file being extracted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +152,10 @@ def expand(origin: Origin, lookup: Lookup, syntax: ExpansionSyntax, depth: int =
     text = origin.text
     if not origin.expandable:
         return [Piece(text, origin, 0)] if text else []
+    # Each value can reference others several times: charge every piece produced (and so
+    # copied by the callers) so that chains like A=$B$B$B, B=$C$C$C ... end with an InputError
+    # instead of exponential time and memory.
+    charge(1 + len(text) // 64)
     pieces: list[Piece] = []
     literal_start = index = 0
 
@@ -155,7 +176,9 @@ def expand(origin: Origin, lookup: Lookup, syntax: ExpansionSyntax, depth: int =
             index += 1
             continue
         flush(index)
-        pieces.extend(_substitute(match, origin, lookup, syntax, depth))
+        substituted = _substitute(match, origin, lookup, syntax, depth)
+        charge(len(substituted))
+        pieces.extend(substituted)
         index = literal_start = match.end()
     flush(len(text))
     return pieces
@@ -278,13 +301,15 @@ class ImagePin:
     version: str | None
     fix_template: str | None
     note: str | None
+    path: str | None = None
+    """Where the version is written when that is not the extracted file (an included file)."""
 
     def record(self, source: PinSource, path: str) -> PinRecord:
         """The PinRecord for this image reference, found in ``path`` by ``source``."""
         return PinRecord(
             source=source,
             kind=self.kind,
-            path=path,
+            path=self.path or path,
             line=self.line,
             raw=self.raw,
             version=self.version,
@@ -299,13 +324,21 @@ def join_notes(*notes: str | None) -> str | None:
 
 
 def golang_image_pin(
-    pieces: Sequence[Piece], *, use_name: str, use_line: int, undefined_hint: str
+    pieces: Sequence[Piece],
+    *,
+    use_name: str,
+    use_line: int,
+    undefined_hint: str,
+    use_path: str | None = None,
 ) -> ImagePin | None:
     """Classify an expanded image reference; None when it is not the golang image.
 
     The record's line and fix template follow the characters that name the version to where
     they are written: the reference itself, a variable's value, or a ``${VAR:-default}``.
+    ``use_path`` is the file of the reference; notes name it when the version is written in
+    another file, because a bare "line 8" would then point into the wrong file.
     """
+    use = _Use(use_name, use_line, use_path)
     owners: list[int] = []
     for index, piece in enumerate(pieces):
         owners.extend([index] * len(piece.text))
@@ -318,7 +351,7 @@ def golang_image_pin(
         digest_note = "digest-pinned: the version is read from the tag; update the digest with the tag"
     if tag == "":
         info = TagInfo(PinKind.UNRESOLVED, None, 0, "{version}", "empty tag: not a valid image reference")
-        return _pin_from_edit(pieces, owners, tag_start, info, use_name, use_line, None)
+        return _pin_from_edit(pieces, owners, tag_start, info, use, None)
     if tag is None:
         if digest is not None:
             info = TagInfo(
@@ -332,7 +365,7 @@ def golang_image_pin(
             info = TagInfo(
                 PinKind.FLOATING, None, 0, ":{version}", "no tag means golang:latest, the newest release"
             )
-        return _pin_from_edit(pieces, owners, len(repository), info, use_name, use_line, None)
+        return _pin_from_edit(pieces, owners, len(repository), info, use, None)
     shown = "".join(piece.text for piece in pieces)[tag_start : tag_start + len(tag)]
     info = classify_golang_tag(tag, shown)
     if (
@@ -340,8 +373,8 @@ def golang_image_pin(
         or (_PLACEHOLDER in tag and info.kind is PinKind.UNRESOLVED)
         or (_PLACEHOLDER in tag[: info.head_length])
     ):
-        return _unresolved_pin(pieces, owners, tag_start, tag, use_name, use_line, undefined_hint)
-    return _pin_from_edit(pieces, owners, tag_start, info, use_name, use_line, digest_note)
+        return _unresolved_pin(pieces, owners, tag_start, tag, use, undefined_hint)
+    return _pin_from_edit(pieces, owners, tag_start, info, use, digest_note)
 
 
 def _piece_start(pieces: Sequence[Piece], index: int) -> int:
@@ -353,13 +386,28 @@ def _template(origin: Origin, start: int, end: int, replacement: str) -> str:
     return origin.template_prefix + _DIGEST.sub("", edited) + origin.template_suffix
 
 
-def _provenance(piece: Piece, use_name: str, use_line: int) -> str | None:
+@dataclass(frozen=True, slots=True)
+class _Use:
+    """Where the image reference is used (FROM, image:, container:), for notes."""
+
+    name: str
+    line: int
+    path: str | None
+
+    def described_from(self, path: str | None) -> str:
+        """``used in image at line 8``, with the file when the note's record is in another one."""
+        if self.path is not None and path is not None and path != self.path:
+            return f"used in {self.name} at {self.path}:{self.line}"
+        return f"used in {self.name} at line {self.line}"
+
+
+def _provenance(piece: Piece, use: _Use) -> str | None:
     if piece.default_of is not None:
         return (
             f"the default in ${{{piece.default_of}:-...}}; a build argument {piece.default_of} overrides it"
         )
     if piece.origin.label is not None:
-        return f"{piece.origin.label}, used in {use_name} at line {use_line}"
+        return f"{piece.origin.label}, {use.described_from(piece.origin.path)}"
     return None
 
 
@@ -368,8 +416,7 @@ def _pin_from_edit(
     owners: Sequence[int],
     start: int,
     info: TagInfo,
-    use_name: str,
-    use_line: int,
+    use: _Use,
     digest_note: str | None,
 ) -> ImagePin:
     end = start + info.head_length
@@ -385,6 +432,7 @@ def _pin_from_edit(
             info.version,
             None,
             join_notes("the version is assembled from several values", info.note, digest_note),
+            first.origin.path,
         )
     # An empty head is an insertion right after the character before it (``golang:`` + ...).
     piece_offset = _piece_start(pieces, min(span))
@@ -392,8 +440,8 @@ def _pin_from_edit(
     origin_end = first.start + (end - piece_offset)
     line = first.origin.line_at(origin_start if end > start else origin_start - 1)
     fix = _template(first.origin, origin_start, origin_end, info.replacement) if info.replacement else None
-    note = join_notes(_provenance(first, use_name, use_line), first.origin.note, info.note, digest_note)
-    return ImagePin(info.kind, line, first.origin.written, info.version, fix, note)
+    note = join_notes(_provenance(first, use), first.origin.note, info.note, digest_note)
+    return ImagePin(info.kind, line, first.origin.written, info.version, fix, note, first.origin.path)
 
 
 def _unresolved_pin(
@@ -401,8 +449,7 @@ def _unresolved_pin(
     owners: Sequence[int],
     tag_start: int,
     tag: str,
-    use_name: str,
-    use_line: int,
+    use: _Use,
     undefined_hint: str,
 ) -> ImagePin:
     index = next(owners[tag_start + i] for i, char in enumerate(tag) if char == _PLACEHOLDER)
@@ -411,7 +458,7 @@ def _unresolved_pin(
     if variable is not None and variable.value is None:
         note = (
             f"{variable.declaration} has no value, so the version is only known at build time; "
-            f"used in {use_name} at line {use_line}"
+            f"{use.described_from(variable.path)}"
         )
         return ImagePin(
             PinKind.UNRESOLVED,
@@ -420,11 +467,83 @@ def _unresolved_pin(
             None,
             variable.fix_template,
             note,
+            variable.path,
         )
     origin = piece.origin
     fix = _template(origin, piece.start, piece.start + len(piece.text), "{version}")
-    notes = join_notes(_provenance(piece, use_name, use_line), f"{piece.text} {undefined_hint}")
-    return ImagePin(PinKind.UNRESOLVED, origin.line_at(piece.start), origin.written, None, fix, notes)
+    notes = join_notes(_provenance(piece, use), f"{piece.text} {undefined_hint}")
+    return ImagePin(
+        PinKind.UNRESOLVED, origin.line_at(piece.start), origin.written, None, fix, notes, origin.path
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Bounded work: hostile input must end in an InputError, never a hang or a traceback.
+
+# Units of work (merged mapping entries, variable expansions, extends lookups) one extraction may
+# spend. Real configuration needs a few thousand; a file that needs more is an alias/merge bomb.
+_WORK_BUDGET = 1_000_000
+
+
+class WorkLimitError(Exception):
+    """An extractor exceeded its work budget or met a structure it cannot evaluate (a cycle)."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+
+@dataclass(slots=True)
+class _Work:
+    """Budget and memo of one extraction; the memo holds its nodes so their ids stay unique."""
+
+    remaining: int = _WORK_BUDGET
+    flattened: dict[int, tuple[Node, dict[str, tuple[Node, Node]]]] = field(default_factory=dict)
+
+
+_CURRENT_WORK: ContextVar[_Work | None] = ContextVar("gogate_pinsource_work", default=None)
+
+
+def charge(units: int = 1) -> None:
+    """Spend work units of the running extraction; WorkLimitError when the budget is gone."""
+    work = _CURRENT_WORK.get()
+    if work is None:
+        return
+    work.remaining -= units
+    if work.remaining < 0:
+        raise WorkLimitError(
+            "uses too many YAML aliases/merges or variable references to evaluate "
+            f"(more than {_WORK_BUDGET} steps)"
+        )
+
+
+@contextmanager
+def guarded(relative: str) -> Iterator[None]:
+    """Run one extraction with a work budget; hostile-input failures become an InputError.
+
+    RecursionError comes from pyyaml's recursive composer (or our own walks) on deeply nested
+    input; WorkLimitError from the budget or a recursive alias. Both are exit 2 naming the file.
+    """
+    token = _CURRENT_WORK.set(_Work())
+    try:
+        yield
+    except RecursionError:
+        raise InputError(
+            relative,
+            "is nested too deeply to read",
+            remediation="flatten the nesting; no CI configuration needs hundreds of levels",
+        ) from None
+    except WorkLimitError as error:
+        raise InputError(
+            error.path or relative,
+            error.message,
+            line=error.line,
+            remediation="expand the YAML aliases/merge keys (or variable references) into plain values",
+        ) from None
+    finally:
+        _CURRENT_WORK.reset(token)
 
 
 # --------------------------------------------------------------------------------------------
@@ -451,9 +570,21 @@ CILoader.add_constructor("!reference", _construct_reference)
 
 
 def load_yaml_documents(text: str, relative: str) -> list[Node]:
-    """Compose every YAML document of ``text``; a syntax error is an InputError with its line."""
+    """Compose every YAML document of ``text``; a syntax error is an InputError with its line.
+
+    Every node's marks name ``relative`` (see :func:`node_path`), so a record built from a node
+    of an included file points into that file. Deep nesting exhausts pyyaml's recursive composer:
+    that is an InputError too, not a traceback.
+    """
+    loader = CILoader(text)
+    # Marks take the reader's name when they are created; this is what node_path() returns.
+    loader.name = relative
+    documents: list[Node] = []
     try:
-        return list(yaml.compose_all(text, Loader=CILoader))
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                documents.append(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "syntax error"
@@ -465,37 +596,105 @@ def load_yaml_documents(text: str, relative: str) -> list[Node]:
         ) from error
     except yaml.YAMLError as error:
         raise InputError(relative, f"is not valid YAML: {error}") from error
+    except RecursionError:
+        raise InputError(
+            relative,
+            "is nested too deeply to read",
+            remediation="flatten the nesting; no CI configuration needs hundreds of levels",
+        ) from None
+    finally:
+        loader.dispose()
+    return documents
+
+
+def node_path(node: Node) -> str:
+    """The file a composed node was read from (the name load_yaml_documents gave its marks)."""
+    return str(node.start_mark.name)
+
+
+def _merge_sources(node: MappingNode) -> list[MappingNode]:
+    sources: list[MappingNode] = []
+    for key, value in node.value:
+        if isinstance(key, ScalarNode) and key.tag == _MERGE_TAG:
+            candidates = value.value if isinstance(value, SequenceNode) else [value]
+            sources.extend(candidate for candidate in candidates if isinstance(candidate, MappingNode))
+    return sources
+
+
+def _recursive_merge(node: Node) -> WorkLimitError:
+    return WorkLimitError(
+        "uses a recursive YAML merge key (a mapping merges itself through an alias)",
+        path=node_path(node),
+        line=node_line(node),
+    )
+
+
+def _flattened(node: MappingNode) -> dict[str, tuple[Node, Node]]:
+    """Key -> (key node, value node) with merge keys applied, memoised per node.
+
+    Why memoised and iterative: ``a2: {<<: [*a1, *a1]}`` chains double the naive work per level
+    (60 levels in under a kilobyte), an anchor chain thousands deep would exhaust the stack, and
+    an alias inside its own anchor makes the node graph cyclic.
+    """
+    work = _CURRENT_WORK.get() or _Work()
+    memo = work.flattened
+    if id(node) in memo:
+        return memo[id(node)][1]
+    stack: list[tuple[MappingNode, bool]] = [(node, False)]
+    active: set[int] = set()
+    while stack:
+        current, children_done = stack.pop()
+        if id(current) in memo:
+            continue
+        sources = _merge_sources(current)
+        if not children_done:
+            if id(current) in active:
+                raise _recursive_merge(current)
+            active.add(id(current))
+            stack.append((current, True))
+            for source in reversed(sources):
+                if id(source) in active:
+                    raise _recursive_merge(source)
+                if id(source) not in memo:
+                    stack.append((source, False))
+            continue
+        active.discard(id(current))
+        # Own keys win over merged ones; a later duplicate key wins, as in a YAML load; among
+        # merged mappings the first listed wins.
+        result: dict[str, tuple[Node, Node]] = {}
+        for key, value in current.value:
+            if isinstance(key, ScalarNode) and key.tag != _MERGE_TAG:
+                result[str(key.value)] = (key, value)
+        for source in sources:
+            for name, entry in memo[id(source)][1].items():
+                result.setdefault(name, entry)
+        charge(1 + len(result))
+        memo[id(current)] = (current, result)
+    return memo[id(node)][1]
 
 
 def mapping_items(node: Node | None) -> Iterator[tuple[str, Node, Node]]:
     """(key, key node, value node) of a mapping, merge keys (``<<: *anchor``) applied.
 
-    Own keys win over merged ones and a later duplicate key wins, as in a YAML load.
+    Own keys win over merged ones and a later duplicate key wins, as in a YAML load. Keys that
+    are not scalars (``? [a]: b``) name nothing a CI system looks up and are skipped.
     """
     if not isinstance(node, MappingNode):
         return
-    own: dict[str, tuple[Node, Node]] = {}
-    merged: list[Node] = []
-    for key, value in node.value:
-        if key.tag == _MERGE_TAG:
-            merged.extend(value.value if isinstance(value, SequenceNode) else [value])
-        elif isinstance(key, ScalarNode):
-            own[key.value] = (key, value)
-    seen = set(own)
-    for name, (key, value) in own.items():
+    for name, (key, value) in _flattened(node).items():
         yield name, key, value
-    for source in merged:
-        for name, key, value in mapping_items(source):
-            if name not in seen:
-                seen.add(name)
-                yield name, key, value
+
+
+def mapping_entry(node: Node | None, key: str) -> tuple[Node, Node] | None:
+    """(key node, value node) of ``key`` in a mapping, merge keys applied; None if absent."""
+    if not isinstance(node, MappingNode):
+        return None
+    return _flattened(node).get(key)
 
 
 def mapping_get(node: Node | None, key: str) -> Node | None:
-    for name, _key, value in mapping_items(node):
-        if name == key:
-            return value
-    return None
+    entry = mapping_entry(node, key)
+    return entry[1] if entry is not None else None
 
 
 def scalar_text(node: Node | None) -> str | None:

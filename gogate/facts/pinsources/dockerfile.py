@@ -21,6 +21,7 @@ from gogate.facts.pinsources._common import (
     Variable,
     expand,
     golang_image_pin,
+    guarded,
 )
 from gogate.facts.textfile import read_text_file
 
@@ -134,7 +135,16 @@ def _arg_variables(instruction: _Instruction, visible: dict[str, Variable]) -> I
 
 
 def extract(root: Path, relative: str) -> list[PinRecord]:
-    """One record per ``FROM`` of the official golang image, at the line where its version is written."""
+    """One record per ``FROM`` of the official golang image, at the line where its version is written.
+
+    Runs with a work budget: ARGs referencing earlier ARGs many times over would otherwise
+    expand exponentially (an InputError instead).
+    """
+    with guarded(relative):
+        return _extract(root, relative)
+
+
+def _extract(root: Path, relative: str) -> list[PinRecord]:
     lines = read_text_file(root, relative, allow_crlf=True, allow_bom=True).lines
     escape = _escape_character(lines)
     syntax = ExpansionSyntax(escape=escape, defaults=True)

@@ -7,13 +7,20 @@ over ``go-version-file``; the file path is relative to the workspace, not to a j
 is set for the step; and an unquoted ``go-version: 1.20`` reaches setup-go as ``1.2``.
 Expressions are resolved where the workflow itself says the value: ``${{ matrix.go }}`` from a
 literal ``strategy.matrix`` list, ``${{ env.GO_VERSION }}`` from the step, job or workflow ``env``.
+
+Why more than setup-go: a job can run entirely inside ``container: golang:1.21.0`` (or a golang
+service, or a ``uses: docker://golang:...`` step), and a local composite action can hold the
+setup-go step every workflow calls. Skipping those would let a build with another Go pass the
+gate. In a composite action ``${{ inputs.x }}`` is read from the input's literal ``default:``
+(a workflow can still pass another value, which the note says); there is no matrix or job env.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import posixpath
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +30,11 @@ from gogate import goversion
 from gogate.errors import InputError
 from gogate.facts.model import PinKind, PinRecord, PinSource
 from gogate.facts.pinsources._common import (
+    Origin,
+    Piece,
+    charge,
+    golang_image_pin,
+    guarded,
     join_notes,
     load_yaml_documents,
     mapping_get,
@@ -33,12 +45,19 @@ from gogate.facts.pinsources._common import (
 )
 from gogate.facts.textfile import read_text_file
 
-__all__ = ["classify_setup_go_version", "extract"]
+__all__ = ["classify_setup_go_version", "extract", "extract_action"]
 
 _SETUP_GO = re.compile(r"actions/setup-go@", re.IGNORECASE)
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}", re.DOTALL)
 _MATRIX_REF = re.compile(r"matrix\.([A-Za-z_][\w-]*)|matrix\[\s*'([^']+)'\s*\]")
 _ENV_REF = re.compile(r"env\.([A-Za-z_][\w]*)|env\[\s*'([^']+)'\s*\]")
+_INPUT_REF = re.compile(r"inputs\.([A-Za-z_][\w-]*)|inputs\[\s*'([^']+)'\s*\]")
+_DOCKER_SCHEME = "docker://"
+# Job containers, services and docker:// steps; judged exactly as a Dockerfile FROM is.
+_IMAGE_SOURCE = PinSource.GITHUB_IMAGE
+_EXPRESSION_HINT = "is a GitHub expression, evaluated only when the workflow runs"
+# Images with several matrix expressions give one record per combination, up to this many.
+_MAX_COMBINATIONS = 256
 _WORKSPACE_PREFIX = re.compile(r"^\$\{\{\s*github\.workspace\s*\}\}/")
 _TOOLCHAIN_LINE = re.compile(r"^toolchain go(1\.\d+(?:\.\d+|rc\d+)?)", re.MULTILINE)
 _GO_LINE = re.compile(r"^go (\d+(\.\d+)*)", re.MULTILINE)
@@ -83,31 +102,173 @@ class _Step:
     envs: tuple[tuple[str, Node], ...]
     """(scope name, env mapping) by precedence: step, job, workflow."""
     source_lines: list[str]
+    in_action: bool = False
+    """A step of a composite action: ``inputs.X`` is read from the action's ``inputs:``."""
+    inputs: Node | None = None
 
 
-def _steps(top: Node, relative: str, source_lines: list[str]) -> Iterator[_Step]:
-    workflow_env = mapping_get(top, "env")
-    for job_name, _key, job in mapping_items(mapping_get(top, "jobs")):
-        job_env = mapping_get(job, "env")
-        matrix = mapping_get(mapping_get(job, "strategy"), "matrix")
-        steps = mapping_get(job, "steps")
-        if not isinstance(steps, SequenceNode):
+@dataclass(frozen=True, slots=True)
+class _StepContext:
+    """What the steps of one job (or one composite action) are resolved against."""
+
+    root: Path
+    path: str
+    source_lines: list[str]
+    matrix: Node | None
+    outer_envs: tuple[tuple[str, Node | None], ...]
+    in_action: bool = False
+    inputs: Node | None = None
+
+
+def _step_records(context: _StepContext, steps: Node | None) -> list[PinRecord]:
+    """setup-go steps and ``uses: docker://`` steps of one job or composite action."""
+    if not isinstance(steps, SequenceNode):
+        return []
+    records: list[PinRecord] = []
+    for step in steps.value:
+        charge()
+        uses = mapping_get(step, "uses")
+        text = (scalar_text(uses) or "").strip()
+        if uses is None or not text:
             continue
-        for step in steps.value:
-            uses = mapping_get(step, "uses")
-            text = scalar_text(uses)
-            if uses is None or text is None or not _SETUP_GO.match(text.strip()):
-                continue
-            envs = tuple(
-                (scope, env)
-                for scope, env in (
-                    ("step env", mapping_get(step, "env")),
-                    (f"env of job {job_name}", job_env),
-                    ("workflow env", workflow_env),
+        if text.lower().startswith(_DOCKER_SCHEME):
+            records.extend(
+                _image_records(
+                    uses, context.path, "uses", None, "image of a docker:// step", docker_scheme=True
                 )
-                if isinstance(env, MappingNode)
             )
-            yield _Step(relative, node_line(uses), mapping_get(step, "with"), matrix, envs, source_lines)
+            continue
+        if not _SETUP_GO.match(text):
+            continue
+        envs = tuple(
+            (scope, env)
+            for scope, env in (("step env", mapping_get(step, "env")), *context.outer_envs)
+            if isinstance(env, MappingNode)
+        )
+        setup_go = _Step(
+            context.path,
+            node_line(uses),
+            mapping_get(step, "with"),
+            context.matrix,
+            envs,
+            context.source_lines,
+            context.in_action,
+            context.inputs,
+        )
+        records.extend(_setup_go_records(context.root, setup_go))
+    return records
+
+
+def _image_records(
+    node: Node | None,
+    relative: str,
+    key: str,
+    matrix: Node | None,
+    where: str,
+    *,
+    docker_scheme: bool = False,
+) -> list[PinRecord]:
+    """Records for a golang image written as ``key: <reference>`` (or ``key: docker://<reference>``)."""
+    charge()
+    text = scalar_text(node)
+    if not isinstance(node, ScalarNode) or not text or not text.strip():
+        return []
+    reference = text.strip()
+    scheme = ""
+    if docker_scheme:
+        scheme, reference = reference[: len(_DOCKER_SCHEME)], reference[len(_DOCKER_SCHEME) :]
+    quote = str(node.style) if node.style in ("'", '"') else ""
+    use = Origin(
+        text=reference,
+        line=node_line(node),
+        template_prefix=f"{key}: {quote}{scheme}",
+        template_suffix=quote,
+        path=relative,
+    )
+    records: list[PinRecord] = []
+    for pieces in _expression_pieces(use, matrix):
+        pin = golang_image_pin(pieces, use_name=key, use_line=use.line, undefined_hint=_EXPRESSION_HINT)
+        if pin is not None:
+            record = pin.record(_IMAGE_SOURCE, relative)
+            records.append(record.model_copy(update={"note": join_notes(where, record.note)}))
+    return records
+
+
+def _expression_pieces(use: Origin, matrix: Node | None) -> list[list[Piece]]:
+    """The image reference with each ``${{ matrix.X }}`` replaced by every literal matrix value.
+
+    Any other expression stays an unresolved piece: containers and services can only use the
+    github, needs, strategy, matrix, vars and inputs contexts, none of which is written here.
+    """
+    matches = list(_EXPRESSION.finditer(use.text))
+    if not matches:
+        return [[Piece(use.text, use, 0)]]
+    unresolved = [[[Piece(match[0], use, match.start(), unresolved=match[1])]] for match in matches]
+    choices = [
+        _matrix_options(match[1], matrix, use.path) or fallback
+        for match, fallback in zip(matches, unresolved, strict=True)
+    ]
+    if math.prod(len(options) for options in choices) > _MAX_COMBINATIONS:
+        choices = unresolved
+    combinations: list[list[Piece]] = []
+    for chosen in itertools.product(*choices):
+        charge()
+        pieces: list[Piece] = []
+        position = 0
+        for match, alternative in zip(matches, chosen, strict=True):
+            if match.start() > position:
+                pieces.append(Piece(use.text[position : match.start()], use, position))
+            pieces.extend(alternative)
+            position = match.end()
+        if position < len(use.text):
+            pieces.append(Piece(use.text[position:], use, position))
+        combinations.append(pieces)
+    return combinations
+
+
+def _matrix_options(expression: str, matrix: Node | None, path: str | None) -> list[list[Piece]]:
+    """One piece list per literal value of ``matrix.X``; [] when the values are not all literal."""
+    match = _MATRIX_REF.fullmatch(expression)
+    if match is None:
+        return []
+    key = match[1] or match[2]
+    options: list[list[Piece]] = []
+    for value in _matrix_values(matrix, key):
+        text = scalar_text(value)
+        if not isinstance(value, ScalarNode) or text is None or "${{" in text:
+            return []
+        number_note = yaml_number_note(value, text)
+        quote = str(value.style) if value.style in ("'", '"') else "'"
+        origin = Origin(
+            text=text,
+            line=node_line(value),
+            label=f"strategy.matrix.{key} entry",
+            raw=str(value.value) if number_note else None,
+            template_prefix=quote,
+            template_suffix=quote,
+            note=number_note,
+            path=path,
+        )
+        options.append([Piece(text, origin, 0)] if text else [])
+    return options
+
+
+def _job_image_records(job_name: str, job: Node, matrix: Node | None, relative: str) -> list[PinRecord]:
+    """``container:`` (a reference or ``{image: ...}``) and ``services.<name>.image`` of a job."""
+    records: list[PinRecord] = []
+    container = mapping_get(job, "container")
+    where = f"container image of job {job_name}"
+    if isinstance(container, MappingNode):
+        records.extend(_image_records(mapping_get(container, "image"), relative, "image", matrix, where))
+    else:
+        records.extend(_image_records(container, relative, "container", matrix, where))
+    for service_name, _key, service in mapping_items(mapping_get(job, "services")):
+        where = f"image of service {service_name} of job {job_name}"
+        if isinstance(service, MappingNode):
+            records.extend(_image_records(mapping_get(service, "image"), relative, "image", matrix, where))
+        else:
+            records.extend(_image_records(service, relative, service_name, matrix, where))
+    return records
 
 
 def _env_value(step: _Step, name: str) -> tuple[str, Node] | None:
@@ -122,6 +283,8 @@ def _block_lines(node: ScalarNode, source_lines: list[str]) -> list[tuple[int, s
     """Non-empty content lines of a ``|``/``>`` block scalar, with their line numbers."""
     first = int(node.start_mark.line) + 1
     last = int(node.end_mark.line) if node.end_mark.column == 0 else int(node.end_mark.line) + 1
+    # An alias can put one huge block into many steps: count the lines read.
+    charge(max(0, last - first))
     return [
         (index + 1, source_lines[index].strip())
         for index in range(first, min(last, len(source_lines)))
@@ -158,7 +321,11 @@ def _value_records(
         if resolved is not None:
             return resolved
     if "${{" in stripped:
-        expression_note = join_notes(provenance, "a GitHub expression, evaluated only when the workflow runs")
+        expression_note = join_notes(
+            provenance,
+            "a GitHub expression, evaluated only when the workflow runs",
+            _input_note(stripped, step),
+        )
         return [
             PinRecord(
                 source=PinSource.SETUP_GO_VERSION,
@@ -196,8 +363,36 @@ def _record(spec: str, line: int, raw: str, step: _Step, fix_template: str, note
     )
 
 
+def _input_default(expression: str, step: _Step) -> tuple[str, Node | None] | None:
+    """(input name, its ``default:`` node) when ``expression`` is an action's ``inputs.X``."""
+    if not step.in_action or (match := _INPUT_REF.fullmatch(expression)) is None:
+        return None
+    name = match[1] or match[2]
+    return name, mapping_get(mapping_get(step.inputs, name), "default")
+
+
+def _input_note(text: str, step: _Step) -> str | None:
+    match = _EXPRESSION.fullmatch(text)
+    found = _input_default(match[1], step) if match is not None else None
+    if found is None:
+        return None
+    return f"input {found[0]} of the action has no literal default: the workflow using the action sets it"
+
+
 def _resolve_expression(expression: str, step: _Step, use_line: int) -> list[PinRecord] | None:
-    """``matrix.X`` from a literal matrix list (one record per entry), ``env.X`` from env."""
+    """``matrix.X`` from a literal matrix list (one record per entry), ``env.X`` from env,
+    ``inputs.X`` of a composite action from the input's literal default."""
+    if (found := _input_default(expression, step)) is not None:
+        name, default = found
+        if default is None or not isinstance(default, ScalarNode) or not (scalar_text(default) or "").strip():
+            return None
+        provenance = (
+            f"default of input {name}, used in go-version at line {use_line}; "
+            "a workflow using the action can pass another value"
+        )
+        return _value_records(
+            default, step, fix_template="default: '{version}'", provenance=provenance, allow_expressions=False
+        )
     if match := _MATRIX_REF.fullmatch(expression):
         key = match[1] or match[2]
         values = _matrix_values(step.matrix, key)
@@ -231,12 +426,14 @@ def _matrix_values(matrix: Node | None, key: str) -> list[Node]:
         return []
     values: list[Node] = []
     listed = mapping_get(matrix, key)
+    charge(1 + (len(listed.value) if isinstance(listed, SequenceNode) else 0))
     if isinstance(listed, SequenceNode):
         values.extend(listed.value)
     elif listed is not None:
         return []
     include = mapping_get(matrix, "include")
     if isinstance(include, SequenceNode):
+        charge(len(include.value))
         values.extend(value for entry in include.value if (value := mapping_get(entry, key)) is not None)
     return values
 
@@ -296,6 +493,14 @@ def _setup_go_records(root: Path, step: _Step) -> list[PinRecord]:
                 f"shadowed by go-version at line {node_line(version_node)} (setup-go ignores go-version-file)"
             )
         relative = _WORKSPACE_PREFIX.sub("", file_text)
+        input_note = None
+        if (match := _EXPRESSION.fullmatch(relative)) and (found := _input_default(match[1], step)):
+            default_text = (scalar_text(found[1]) or "").strip()
+            if default_text and "${{" not in default_text:
+                relative = _WORKSPACE_PREFIX.sub("", default_text)
+                input_note = (
+                    f"the default of input {found[0]}; a workflow using the action can pass another file"
+                )
         if "${{" in relative:
             version, note = None, "the path is a GitHub expression, evaluated only when the workflow runs"
         else:
@@ -308,7 +513,7 @@ def _setup_go_records(root: Path, step: _Step) -> list[PinRecord]:
                 line=node_line(file_node),
                 raw=file_text,
                 version=version,
-                note=join_notes(shadow, note),
+                note=join_notes(shadow, input_note, note),
                 shadowed=shadow is not None,
             )
         )
@@ -327,8 +532,8 @@ def _setup_go_records(root: Path, step: _Step) -> list[PinRecord]:
     return records
 
 
-def extract(root: Path, relative: str) -> list[PinRecord]:
-    """Records for every setup-go step: its go-version value(s) and its go-version-file."""
+def _document(root: Path, relative: str) -> tuple[Node | None, list[str]]:
+    """The single YAML document of a workflow or action file, and its source lines."""
     text = read_text_file(root, relative, allow_crlf=True, allow_bom=True).text
     documents = load_yaml_documents(text, relative)
     if len(documents) > 1:
@@ -336,11 +541,55 @@ def extract(root: Path, relative: str) -> list[PinRecord]:
             relative,
             "contains more than one YAML document",
             line=node_line(documents[1]),
-            remediation="a workflow file holds exactly one YAML document",
+            remediation="a workflow or action file holds exactly one YAML document",
         )
-    if not documents or not isinstance(documents[0], MappingNode):
-        return []
-    records: list[PinRecord] = []
-    for step in _steps(documents[0], relative, text.split("\n")):
-        records.extend(_setup_go_records(root, step))
+    return (documents[0] if documents else None), text.split("\n")
+
+
+def _ordered(records: list[PinRecord]) -> list[PinRecord]:
     return sorted(dict.fromkeys(records), key=lambda record: record.line)
+
+
+def extract(root: Path, relative: str) -> list[PinRecord]:
+    """Records for every setup-go step (its go-version value(s) and go-version-file), every golang
+    job container or service image and every ``uses: docker://golang...`` step.
+
+    The workflow's ``on:`` key is read by YAML 1.1 as the boolean true; gogate never looks it up,
+    and ``jobs`` is found by its composed key text, so that does not matter here.
+    """
+    with guarded(relative):
+        top, source_lines = _document(root, relative)
+        if not isinstance(top, MappingNode):
+            return []
+        records: list[PinRecord] = []
+        workflow_env = mapping_get(top, "env")
+        for job_name, _key, job in mapping_items(mapping_get(top, "jobs")):
+            charge()
+            matrix = mapping_get(mapping_get(job, "strategy"), "matrix")
+            records.extend(_job_image_records(job_name, job, matrix, relative))
+            outer_envs = ((f"env of job {job_name}", mapping_get(job, "env")), ("workflow env", workflow_env))
+            context = _StepContext(root, relative, source_lines, matrix, outer_envs)
+            records.extend(_step_records(context, mapping_get(job, "steps")))
+        return _ordered(records)
+
+
+def extract_action(root: Path, relative: str) -> list[PinRecord]:
+    """Records for a local action (``action.yml``): the setup-go and docker:// steps of a
+    composite action, or the ``docker://`` image of a Docker container action."""
+    with guarded(relative):
+        top, source_lines = _document(root, relative)
+        runs = mapping_get(top, "runs")
+        using = (scalar_text(mapping_get(runs, "using")) or "").strip().lower()
+        if using == "composite":
+            context = _StepContext(
+                root, relative, source_lines, None, (), in_action=True, inputs=mapping_get(top, "inputs")
+            )
+            return _ordered(_step_records(context, mapping_get(runs, "steps")))
+        image = mapping_get(runs, "image")
+        if using == "docker" and (scalar_text(image) or "").strip().lower().startswith(_DOCKER_SCHEME):
+            return _ordered(
+                _image_records(
+                    image, relative, "image", None, "image of a Docker container action", docker_scheme=True
+                )
+            )
+        return []

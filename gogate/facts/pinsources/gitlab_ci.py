@@ -1,16 +1,27 @@
-"""Go versions stated by ``image: golang:<tag>`` in the root ``.gitlab-ci.yml``.
+"""Go versions stated by ``image: golang:<tag>`` in the root ``.gitlab-ci.yml`` and the local
+files it ``include:``s.
 
 Why jobs are resolved the way GitLab does it: the image a job runs comes from the job, else from
 what it ``extends`` (the last parent wins), else from ``default:``; ``$GO_VERSION`` in it is
 expanded with the job's variables, its parents' and then the top-level ones. A template (a
 hidden job or ``default:``) whose variable only the jobs using it define is judged in those jobs,
-not reported as unresolvable on its own. ``include:``d files are not followed.
+not reported as unresolvable on its own.
+
+Why includes are followed: splitting the pipeline into ``ci/*.yml`` is common, and a golang image
+in an included file is as real as one in the main file; not reading it would pass a pipeline
+that builds with another Go. Local includes are read and deep-merged the way GitLab merges them
+(the including file's keys win, mappings merge key by key), so a job in one file can use the
+variables of another. Includes gogate cannot read (``remote:``, ``project:``, ``template:``,
+``component:``) each give an UNRESOLVED record, so the report warns that images may be unseen.
 """
 
 from __future__ import annotations
 
+import os
+import posixpath
+import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,12 +33,16 @@ from gogate.facts.pinsources._common import (
     ExpansionSyntax,
     Origin,
     Variable,
+    charge,
     expand,
     golang_image_pin,
+    guarded,
     load_yaml_documents,
+    mapping_entry,
     mapping_get,
     mapping_items,
     node_line,
+    node_path,
     scalar_text,
     yaml_number_note,
 )
@@ -55,6 +70,13 @@ _MAX_EXTENDS_DEPTH = 11  # GitLab's own limit on extends nesting.
 _UNDEFINED_HINT = (
     "is not defined in the pipeline's variables; its value comes from CI/CD settings at run time"
 )
+# GitLab's own limits: included files per pipeline and include nesting depth.
+_MAX_INCLUDES = 150
+_MAX_INCLUDE_DEPTH = 100
+# Nesting of mappings deep-merged across files; deeper structure is taken from the including file.
+_MAX_MERGE_DEPTH = 64
+_MAP_TAG = "tag:yaml.org,2002:map"
+_UNFOLLOWED = ("remote", "project", "template", "component")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +108,14 @@ class _Pipeline:
             for name, _key, value in mapping_items(top)
             if name not in _RESERVED and isinstance(value, MappingNode)
         }
+        self._lineages: dict[str, list[tuple[str, Node]]] = {}
 
     def deref(self, node: Node | None) -> Node | None:
         """Follow ``!reference [job, key, ...]`` to the node it names."""
         for _ in range(_MAX_EXTENDS_DEPTH):
             if not (isinstance(node, SequenceNode) and node.tag == "!reference"):
                 return node
+            charge(1 + len(node.value))
             target: Node | None = self.top
             for item in node.value:
                 target = (
@@ -103,19 +127,32 @@ class _Pipeline:
     def get(self, node: Node | None, key: str) -> Node | None:
         return self.deref(mapping_get(self.deref(node), key))
 
-    def lineage(self, name: str, depth: int = 0) -> list[tuple[str, Node]]:
-        """The job, then what it extends by precedence (a later ``extends`` entry wins)."""
+    def lineage(self, name: str) -> list[tuple[str, Node]]:
+        """The job, then what it extends by precedence (a later ``extends`` entry wins).
+
+        Each job appears once, at its first (strongest) place: a job reached again through a
+        diamond or a cycle adds nothing, and expanding it again would make ``extends: [a, a, a]``
+        chains exponential. Memoised per job for the same reason.
+        """
+        if name not in self._lineages:
+            result: list[tuple[str, Node]] = []
+            self._visit(name, 0, result, set())
+            self._lineages[name] = result
+        return self._lineages[name]
+
+    def _visit(self, name: str, depth: int, result: list[tuple[str, Node]], seen: set[str]) -> None:
+        charge()
         job = self.jobs.get(name)
-        if job is None or depth > _MAX_EXTENDS_DEPTH:
-            return []
-        result: list[tuple[str, Node]] = [(name, job)]
+        if job is None or depth > _MAX_EXTENDS_DEPTH or name in seen:
+            return
+        seen.add(name)
+        result.append((name, job))
         extends = self.get(job, "extends")
         parents = [str(extends.value)] if isinstance(extends, ScalarNode) else []
         if isinstance(extends, SequenceNode):
             parents = [str(item.value) for item in extends.value if isinstance(item, ScalarNode)]
         for parent in reversed(parents):
-            result.extend(self.lineage(parent, depth + 1))
-        return result
+            self._visit(parent, depth + 1, result, seen)
 
     def inherits(self, lineage: list[tuple[str, Node]], section: str) -> bool | frozenset[str]:
         """``inherit: default/variables``: true, false or the list of names inherited."""
@@ -157,13 +194,26 @@ class _Pipeline:
                 scopes += (_Scope("top-level variables", top_variables, only),)
             yield _Context(name, image, scopes, template=name.startswith("."))
 
-    def variables(self, scopes: tuple[_Scope, ...]) -> dict[str, Variable]:
-        found: dict[str, Variable] = {}
-        for scope in reversed(scopes):
-            for name, key, value in mapping_items(self.deref(scope.mapping)):
-                if scope.only is None or name in scope.only:
-                    found[name] = self._variable(name, key, self.deref(value), scope.name)
-        return found
+    def variables(self, scopes: tuple[_Scope, ...]) -> Callable[[str], Variable | None]:
+        """Lookup of the variables a job sees: its own first, then its parents', then top-level.
+
+        Lazy (only the names an image references are looked up), so a pipeline with thousands
+        of jobs and variables costs no more than the references it makes.
+        """
+        found: dict[str, Variable | None] = {}
+
+        def lookup(name: str) -> Variable | None:
+            if name not in found:
+                found[name] = None
+                for scope in scopes:
+                    charge()
+                    entry = mapping_entry(self.deref(scope.mapping), name)
+                    if entry is not None and (scope.only is None or name in scope.only):
+                        found[name] = self._variable(name, entry[0], self.deref(entry[1]), scope.name)
+                        break
+            return found[name]
+
+        return lookup
 
     def _variable(self, name: str, key: Node, node: Node | None, scope_name: str) -> Variable:
         label = f"variable {name} ({scope_name})"
@@ -176,7 +226,7 @@ class _Pipeline:
             prefix = "value: "
         text = scalar_text(node)
         if not isinstance(node, ScalarNode) or text is None:
-            return Variable(name, None, declaration_line, name, None)
+            return Variable(name, None, declaration_line, name, None, path=node_path(key))
         number_note = yaml_number_note(node, text)
         quote = str(node.style) if node.style in ("'", '"') else ("'" if number_note else "")
         origin = Origin(
@@ -188,8 +238,9 @@ class _Pipeline:
             template_suffix=quote,
             expandable=expandable,
             note=number_note,
+            path=node_path(node),
         )
-        return Variable(name, origin, declaration_line, name, None)
+        return Variable(name, origin, declaration_line, name, None, path=node_path(key))
 
 
 def _image_origin(node: Node | None, pipeline: _Pipeline) -> Origin | None:
@@ -201,7 +252,13 @@ def _image_origin(node: Node | None, pipeline: _Pipeline) -> Origin | None:
     if not isinstance(node, ScalarNode) or not text:
         return None
     quote = str(node.style) if node.style in ("'", '"') else ""
-    return Origin(text=text, line=node_line(node), template_prefix=prefix + quote, template_suffix=quote)
+    return Origin(
+        text=text,
+        line=node_line(node),
+        template_prefix=prefix + quote,
+        template_suffix=quote,
+        path=node_path(node),
+    )
 
 
 def _pipeline_document(documents: list[Node], relative: str) -> Node | None:
@@ -218,15 +275,213 @@ def _pipeline_document(documents: list[Node], relative: str) -> Node | None:
     return documents[0] if documents else None
 
 
-def extract(root: Path, relative: str) -> list[PinRecord]:
-    """One record per golang image reference (deduplicated across the jobs that share it)."""
-    text = read_text_file(root, relative, allow_crlf=True, allow_bom=True).text
-    top = _pipeline_document(load_yaml_documents(text, relative), relative)
-    if not isinstance(top, MappingNode):
-        return []
+def _deep_merge(base: Node, override: Node, depth: int = 0) -> Node:
+    """GitLab's include merge: mappings merge key by key, ``override`` wins, anything else replaces.
+
+    The result is a new mapping of the original key and value nodes, so every value keeps the
+    file and line it was written at.
+    """
+    if depth > _MAX_MERGE_DEPTH or not (isinstance(base, MappingNode) and isinstance(override, MappingNode)):
+        return override
+    mine = {name: (key, value) for name, key, value in mapping_items(base)}
+    theirs = {name: (key, value) for name, key, value in mapping_items(override)}
+    charge(1 + len(mine) + len(theirs))
+    pairs: list[tuple[Node, Node]] = []
+    for name, (key, value) in mine.items():
+        if name in theirs:
+            over_key, over_value = theirs[name]
+            pairs.append((over_key, _deep_merge(value, over_value, depth + 1)))
+        else:
+            pairs.append((key, value))
+    pairs.extend(entry for name, entry in theirs.items() if name not in mine)
+    return MappingNode(_MAP_TAG, pairs, override.start_mark, override.end_mark)
+
+
+def _wildcard_regex(pattern: str) -> re.Pattern[str]:
+    """GitLab's wildcard grammar for ``include: local:`` (Repository#search_files_by_wildcard_path).
+
+    Not fnmatch: ``*`` stops at ``/``, ``**/`` is any run of directories (or none), ``**`` is
+    anything, and every other character (``?``, ``[``) is literal.
+    """
+    escaped = re.escape(pattern)
+    escaped = escaped.replace(r"\*\*/", "(?:.*?/)?").replace(r"\*\*", ".*?").replace(r"\*", "[^/]*?")
+    return re.compile(escaped, re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class _IncludeEntry:
+    """One entry of ``include:``: its kind (local, remote, ...), value and line."""
+
+    kind: str
+    value: str
+    line: int
+    raw: str
+
+
+class _Configuration:
+    """The main file and the local files it includes, merged as GitLab merges them."""
+
+    def __init__(self, root: Path, main: str) -> None:
+        self.root = root
+        self.main = main
+        self.records: list[PinRecord] = []
+        self._merged: dict[str, Node | None] = {}
+        self._repo_files: list[str] | None = None
+
+    @property
+    def files(self) -> int:
+        return len(self._merged)
+
+    def load(self, relative: str, chain: tuple[str, ...] = ()) -> Node | None:
+        """The file's configuration with everything it includes merged beneath it."""
+        if relative in self._merged:
+            return self._merged[relative]
+        text = read_text_file(self.root, relative, allow_crlf=True, allow_bom=True).text
+        document = _pipeline_document(load_yaml_documents(text, relative), relative)
+        self._merged[relative] = None  # Counted (and cycle-safe) while its includes load.
+        merged: Node | None = document
+        if isinstance(document, MappingNode):
+            base: Node | None = None
+            for included in self._local_includes(mapping_get(document, "include"), relative, chain):
+                configuration = self.load(included, (*chain, relative))
+                if configuration is not None:
+                    base = configuration if base is None else _deep_merge(base, configuration)
+            if base is not None:
+                merged = _deep_merge(base, document)
+        self._merged[relative] = merged
+        return merged
+
+    def _warn(self, relative: str, entry: _IncludeEntry, note: str) -> None:
+        self.records.append(
+            PinRecord(
+                source=PinSource.GITLAB_CI,
+                kind=PinKind.UNRESOLVED,
+                path=relative,
+                line=entry.line,
+                raw=entry.raw,
+                note=note,
+            )
+        )
+
+    def _local_includes(self, include: Node | None, relative: str, chain: tuple[str, ...]) -> Iterator[str]:
+        """Repository paths of the local files ``include`` names; a record for every other entry."""
+        for entry in _include_entries(include):
+            if entry.kind != "local":
+                self._warn(
+                    relative,
+                    entry,
+                    f"include: {entry.raw} is not followed; gogate cannot see images defined there",
+                )
+                continue
+            paths = self._resolve_local(entry, relative)
+            for path in paths:
+                if path == relative or path in chain:
+                    continue  # An include cycle adds nothing: the file is being read already.
+                if path not in self._merged and len(chain) + 1 >= _MAX_INCLUDE_DEPTH:
+                    self._warn(
+                        relative,
+                        entry,
+                        f"include: {entry.raw} is nested more than {_MAX_INCLUDE_DEPTH} levels deep "
+                        "(GitLab's limit); not followed",
+                    )
+                elif path not in self._merged and self.files >= _MAX_INCLUDES:
+                    self._warn(
+                        relative,
+                        entry,
+                        f"include: {entry.raw} goes beyond {_MAX_INCLUDES} included files "
+                        f"(GitLab's limit); {path} is not followed",
+                    )
+                else:
+                    yield path
+
+    def _resolve_local(self, entry: _IncludeEntry, relative: str) -> list[str]:
+        path = entry.value.strip()
+        if not path:
+            self._warn(relative, entry, "include with an empty path")
+            return []
+        if "$" in path:
+            self._warn(
+                relative,
+                entry,
+                f"include: {entry.raw} uses a variable, known only when the pipeline runs; not followed",
+            )
+            return []
+        # Local includes are relative to the repository root, with or without a leading '/'.
+        normalized = posixpath.normpath(path.lstrip("/"))
+        if normalized == ".." or normalized.startswith("../") or posixpath.isabs(normalized):
+            self._warn(relative, entry, f"include: {entry.raw} is outside the repository; not followed")
+            return []
+        if "*" in normalized:
+            wildcard = _wildcard_regex(normalized)
+            matches = [file for file in self._files_under(normalized) if wildcard.fullmatch(file)]
+            if not matches:
+                self._warn(relative, entry, f"include not found: no file matches {path}")
+            return [match for match in matches if match.endswith((".yml", ".yaml"))]
+        if not normalized.endswith((".yml", ".yaml")):
+            self._warn(relative, entry, f"include: {entry.raw} is not a .yml/.yaml file; GitLab rejects it")
+            return []
+        if not (self.root / normalized).is_file():
+            self._warn(relative, entry, f"include not found: {normalized} is not in the repository")
+            return []
+        return [normalized]
+
+    def _files_under(self, pattern: str) -> list[str]:
+        """Repository files a wildcard can match: under the directory before its first ``*``."""
+        static = pattern.split("*", 1)[0].rsplit("/", 1)
+        base = static[0] if len(static) == 2 else ""
+        files: list[str] = []
+        top = self.root / base if base else self.root
+        if not top.is_dir():
+            return files
+        for directory, subdirs, names in os.walk(top):
+            subdirs[:] = sorted(name for name in subdirs if name != ".git")
+            relative_dir = Path(os.path.relpath(directory, self.root)).as_posix()
+            for name in sorted(names):
+                charge()
+                files.append(name if relative_dir == "." else f"{relative_dir}/{name}")
+        return files
+
+
+def _include_entries(include: Node | None) -> Iterator[_IncludeEntry]:
+    """``include: path``, ``include: {local: path}``, ``include: {project: ..., file: ...}`` or a list."""
+    if include is None:
+        return
+    entries = include.value if isinstance(include, SequenceNode) else [include]
+    for entry in entries:
+        charge()
+        line = node_line(entry)
+        if isinstance(entry, ScalarNode):
+            text = (scalar_text(entry) or "").strip()
+            if re.match(r"https?://", text, re.IGNORECASE):
+                yield _IncludeEntry("remote", text, line, f"remote: {text}")
+            else:
+                yield _IncludeEntry("local", text, line, f"local: {text}")
+            continue
+        if not isinstance(entry, MappingNode):
+            yield _IncludeEntry("unknown", "", line, "an entry that is not a path or a mapping")
+            continue
+        local = mapping_get(entry, "local")
+        if local is not None:
+            value = scalar_text(local) or ""
+            yield _IncludeEntry("local", value, node_line(local), f"local: {value}")
+            continue
+        kind = next((name for name in _UNFOLLOWED if mapping_get(entry, name) is not None), "unknown")
+        value = scalar_text(mapping_get(entry, kind)) or "..."
+        raw = f"{kind}: {value}"
+        files = mapping_get(entry, "file")
+        if kind == "project" and files is not None:
+            names = files.value if isinstance(files, SequenceNode) else [files]
+            raw += " file: " + ", ".join(scalar_text(name) or "..." for name in names)
+        if kind == "unknown":
+            raw = "an entry without local, remote, project, template or component"
+        yield _IncludeEntry(kind, value, line, raw)
+
+
+def _image_records(configuration: _Configuration, top: MappingNode, relative: str) -> list[PinRecord]:
     pipeline = _Pipeline(top)
     contexts = list(pipeline.contexts())
     users = Counter(id(context.image) for context in contexts if context.image is not None)
+    several_files = configuration.files > 1
     records: list[PinRecord] = []
     for context in contexts:
         use = _image_origin(context.image, pipeline)
@@ -237,20 +492,44 @@ def extract(root: Path, relative: str) -> list[PinRecord]:
                 PinRecord(
                     source=PinSource.GITLAB_CI,
                     kind=PinKind.UNRESOLVED,
-                    path=relative,
+                    path=use.path or relative,
                     line=use.line,
                     raw=use.text,
                     note="uses CI/CD inputs ($[[ inputs.* ]]), set when the pipeline is created",
                 )
             )
             continue
-        variables = pipeline.variables(context.scopes)
-        pieces = expand(use, variables.get, _SYNTAX)
-        pin = golang_image_pin(pieces, use_name="image", use_line=use.line, undefined_hint=_UNDEFINED_HINT)
+        pieces = expand(use, pipeline.variables(context.scopes), _SYNTAX)
+        pin = golang_image_pin(
+            pieces,
+            use_name="image",
+            use_line=use.line,
+            undefined_hint=_UNDEFINED_HINT,
+            use_path=use.path if several_files else None,
+        )
         if pin is None:
             continue
         # A template's unresolvable variable is judged in the jobs that use the template.
         if pin.kind is PinKind.UNRESOLVED and context.template and users[id(context.image)] > 1:
             continue
         records.append(pin.record(PinSource.GITLAB_CI, relative))
-    return sorted(dict.fromkeys(records), key=lambda record: record.line)
+    return records
+
+
+def extract(root: Path, relative: str) -> list[PinRecord]:
+    """One record per golang image reference (deduplicated across the jobs that share it), in the
+    file and the local files it includes, plus one UNRESOLVED record per include not followed.
+
+    Raises InputError for malformed YAML (in any followed file) and for hostile input (nesting
+    too deep, alias/merge bombs).
+    """
+    with guarded(relative):
+        configuration = _Configuration(root, relative)
+        top = configuration.load(relative)
+        records = list(configuration.records)
+        if isinstance(top, MappingNode):
+            records.extend(_image_records(configuration, top, relative))
+    # The main file first, then included files; line order within a file.
+    return sorted(
+        dict.fromkeys(records), key=lambda record: (record.path != relative, record.path, record.line)
+    )
