@@ -55,6 +55,7 @@ class InputError(GogateError):
         super().__init__(f"{location}: {message}", remediation=remediation)
         self.path = path
         self.line = line
+        self.location = location
 
 
 class InfrastructureError(GogateError):

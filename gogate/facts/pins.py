@@ -95,7 +95,11 @@ def parse_pin_file(root: Path, relative: str, source: PinSource) -> PinRecord:
     Raises InputError for anything else. A language version (``1.22``) parses as FLOATING: the
     pins check fails it as too loose, with the exact version to write.
     """
-    entries = list(_significant_lines(root, relative))
+    return _pin_record(relative, source, list(_significant_lines(root, relative)))
+
+
+def _pin_record(relative: str, source: PinSource, entries: list[tuple[int, str]]) -> PinRecord:
+    """Validate the significant lines of a pin file (see parse_pin_file)."""
     if not entries:
         raise InputError(
             relative,
@@ -148,7 +152,7 @@ def _extract_dot_go_version(root: Path, relative: str) -> list[PinRecord]:
                 fix_template="{version}",
             )
         ]
-    return [parse_pin_file(root, relative, PinSource.DOT_GO_VERSION)]
+    return [_pin_record(relative, PinSource.DOT_GO_VERSION, entries)]
 
 
 def _extract_tool_versions(root: Path, relative: str) -> list[PinRecord]:
@@ -228,15 +232,30 @@ def _modfile_records(modfile: ModFile, go_source: PinSource, toolchain_source: P
     return records
 
 
-def _extract_gomod(root: Path, relative: str) -> list[PinRecord]:
+def _read_modfile(root: Path, relative: str, kind: FileKind) -> ModFile:
+    """Parse a go.mod/go.work the way the go command does (it accepts CRLF, so gogate does too)."""
     file = read_text_file(root, relative, allow_crlf=True)
-    modfile = parse_modfile(file, FileKind.GO_MOD)
+    try:
+        return parse_modfile(file, kind)
+    except InputError as error:
+        if error.remediation is not None:
+            raise
+        raise InputError(
+            relative,
+            error.message.removeprefix(f"{error.location}: "),
+            line=error.line,
+            remediation=f"the go command rejects this {kind.value} too; correct that line "
+            f"(`go mod edit -json` in its directory shows Go's own message)",
+        ) from error
+
+
+def _extract_gomod(root: Path, relative: str) -> list[PinRecord]:
+    modfile = _read_modfile(root, relative, FileKind.GO_MOD)
     return _modfile_records(modfile, PinSource.GO_MOD_GO, PinSource.GO_MOD_TOOLCHAIN)
 
 
 def _extract_gowork(root: Path, relative: str) -> list[PinRecord]:
-    file = read_text_file(root, relative, allow_crlf=True)
-    modfile = parse_modfile(file, FileKind.GO_WORK)
+    modfile = _read_modfile(root, relative, FileKind.GO_WORK)
     return _modfile_records(modfile, PinSource.GO_WORK_GO, PinSource.GO_WORK_TOOLCHAIN)
 
 
