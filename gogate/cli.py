@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
@@ -154,7 +155,13 @@ def _emit_reports(
     terminal = (
         stderr if "-" in (paths.junit, paths.json_report, paths.codequality, paths.markdown) else stdout
     )
-    terminal.write(report.render_terminal(result, color=_use_color(config, environ, terminal)))
+    text = report.render_terminal(result, color=_use_color(config, environ, terminal))
+    if environ.get("GITHUB_ACTIONS") == "true":
+        # The terminal text quotes repository content; a line in it must never run as a workflow
+        # command (::error, ::stop-commands, ...). Only gogate's own annotations below are commands.
+        token = secrets.token_hex(16)
+        text = f"::stop-commands::{token}\n{text}::{token}::\n"
+    terminal.write(text)
     if paths.junit:
         _write(paths.junit, report.render_junit(result), stdout)
     if paths.json_report:
@@ -189,6 +196,7 @@ def _run_check(
     flags: dict[str, Any] = {name: getattr(args, name) for name in _CHECK_FLAGS}
     root = Path(args.path).resolve()
     config = build_config(root=root, flags=flags, environ=environ)
+    _refuse_overwriting_inputs(config)
     result = run_gate(config, environ)
     code = exit_code_for(result)
     try:
@@ -197,6 +205,23 @@ def _run_check(
         # The reader went away (`gogate check --json - | head`): the verdict stands in the exit code.
         _discard_stdout(stdout)
     return code
+
+
+def _refuse_overwriting_inputs(config: Config) -> None:
+    """A report path must never land on a file gogate reads (go.mod, a Dockerfile, the pin file...)."""
+    from gogate.facts.pins import reads_as_input
+
+    for path in config.reports.model_dump().values():
+        if path is None or path == "-":
+            continue
+        target = Path(path).resolve()
+        if target.is_relative_to(config.root):
+            relative = target.relative_to(config.root).as_posix()
+            if reads_as_input(relative, config.pin_file):
+                raise UsageError(
+                    f"{path}: refusing to write a report over {relative}, which gogate reads as input",
+                    remediation="write reports to their own files, e.g. reports/gogate-junit.xml",
+                )
 
 
 def _discard_stdout(stdout: TextIO) -> None:

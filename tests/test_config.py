@@ -125,3 +125,34 @@ def test_hostile_or_odd_configuration_is_refused(tmp_path: Path, kwargs: dict, m
     with pytest.raises(ConfigError) as caught:
         _config(tmp_path, **kwargs)
     assert message in caught.value.diagnostics()
+
+
+class TestRepositoryFileCannotWaiveTheGate:
+    """A .gogate.yaml found in the repository is part of the change under review."""
+
+    @pytest.mark.parametrize(
+        ("file", "message"),
+        [
+            ("go: tools/go\n", "go: the go command to verify can only be chosen by --go or GOGATE_GO"),
+            ("skip: [pins]\n", "only/skip: pins decide the gate"),
+            ("only: [goenv]\n", "only/skip: pins, toolchain decide the gate"),
+            ("reports: {junit: ../x.xml}\n", "reports.junit: '../x.xml' must be a relative path"),
+            ("reports: {json: /tmp/r.json}\n", "reports.json: '/tmp/r.json' must be a relative path"),
+        ],
+    )
+    def test_refused(self, tmp_path: Path, file: str, message: str) -> None:
+        with pytest.raises(ConfigError) as caught:
+            _config(tmp_path, file=file)
+        assert message in caught.value.diagnostics()
+
+    def test_pipeline_named_file_is_trusted(self, tmp_path: Path) -> None:
+        trusted = tmp_path / "platform" / "gogate.yaml"
+        trusted.parent.mkdir()
+        trusted.write_text("go: /opt/go/bin/go\nskip: [pins]\n")
+        config = _config(tmp_path, flags={"config": str(trusted)})
+        assert (config.go, config.checks) == ("/opt/go/bin/go", ("toolchain", "goenv"))
+
+    def test_flags_take_the_selection_whole(self, tmp_path: Path) -> None:
+        config = _config(tmp_path, file="skip: [goenv]\n", flags={"only": "goenv"})
+        assert config.checks == ("goenv",)
+        assert _config(tmp_path, file="skip: [goenv]\n").checks == ("pins", "toolchain")

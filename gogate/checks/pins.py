@@ -7,12 +7,13 @@ module, or switch away from itself); floating tags are warnings naming the exact
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from gogate import goversion
 from gogate.checks.interface import Check, CheckReport, Facts
 from gogate.facts.model import PinKind, PinRecord
 from gogate.results import Finding, Status
+from gogate.version_range import range_admits
 
 __all__ = ["PinsCheck"]
 
@@ -33,6 +34,21 @@ def _fix(record: PinRecord, pin: str, pin_path: str) -> str | None:
     return f"write `{value}` at {record.path}:{record.line}"
 
 
+class _At(Protocol):
+    """Builds a finding about one record (see PinsCheck._judge)."""
+
+    def __call__(
+        self,
+        rule: str,
+        status: Status,
+        message: str,
+        *,
+        expected: str | None = None,
+        found: str | None = None,
+        remediation: str | None = None,
+    ) -> Finding: ...
+
+
 def _subject(record: PinRecord) -> str:
     return f"{record.path}:{record.line} {record.raw}"
 
@@ -40,7 +56,7 @@ def _subject(record: PinRecord) -> str:
 class PinsCheck(Check):
     id = "pins"
     title = "Go version pins agree"
-    configurable = frozenset({"pins.floating", "pins.unresolved", "pins.shadowed"})
+    configurable = frozenset({"pins.floating", "pins.unresolved", "pins.shadowed", "pins.gotoolchain-switch"})
     rules: ClassVar[dict[str, str]] = {
         "pins.ok": "a version statement agrees with the pin",
         "pins.loose-pin": "the pin is a language version (1.22), not an exact release",
@@ -49,6 +65,7 @@ class PinsCheck(Check):
         "pins.floating": "a floating tag or version range (golang:1.22, latest, stable)",
         "pins.unresolved": "a version that cannot be known statically (CI expression, variable, digest only)",
         "pins.shadowed": "a statement its consumer ignores (go-version-file shadowed by go-version)",
+        "pins.gotoolchain-switch": "a build's GOTOOLCHAIN allows switching away from the pinned toolchain",
     }
 
     def run(self, facts: Facts) -> CheckReport:
@@ -163,12 +180,21 @@ class PinsCheck(Check):
                 found=record.raw,
                 remediation=_fix(record, pin, pin_path),
             )
+        if kind is PinKind.GOTOOLCHAIN:
+            return self._judge_gotoolchain(record, pin, at)
         if kind is PinKind.FLOATING:
-            if version is not None and "." in version and goversion.lang(version) != goversion.lang(pin):
+            if record.range_spec is not None:
+                # The consumer reads a range: fail only when it can never select the pin.
+                never = range_admits(record.range_spec, pin) is False
+            else:
+                never = (
+                    version is not None and "." in version and goversion.lang(version) != goversion.lang(pin)
+                )
+            if never:
                 return at(
                     "mismatch",
                     Status.FAIL,
-                    f"{record.raw} floats within Go {goversion.lang(version)}, never the pin {pin}{note}",
+                    f"{record.raw} can never select the pin {pin}{note}",
                     expected=pin,
                     found=record.raw,
                     remediation=_fix(record, pin, pin_path),
@@ -189,4 +215,59 @@ class PinsCheck(Check):
             found=record.raw,
             remediation=_fix(record, pin, pin_path)
             or "state the version literally so the gate can verify it",
+        )
+
+    def _judge_gotoolchain(self, record: PinRecord, pin: str, at: _At) -> Finding:
+        """A GOTOOLCHAIN value a build sets: Go's own rules decide which toolchain that build runs."""
+        value = record.raw
+        fix = f"write `{record.fix_template}` at {record.path}:{record.line}" if record.fix_template else None
+        if value == "local":
+            return at("ok", Status.PASS, "GOTOOLCHAIN=local: the installed toolchain runs")
+        minimum, plus, mode = value.partition("+")
+        if value in ("auto", "path") or (minimum == "local" and mode in ("auto", "path")):
+            return at(
+                "gotoolchain-switch",
+                Status.WARN,
+                f"GOTOOLCHAIN={value}: go.mod may make this build switch to another toolchain",
+                expected="local",
+                found=value,
+                remediation=fix,
+            )
+        version = goversion.from_toolchain(minimum)
+        if not version or (plus and mode not in ("auto", "path")):
+            return at(
+                "mismatch",
+                Status.FAIL,
+                f"GOTOOLCHAIN={value} is not valid: the go command refuses to run",
+                expected="local",
+                found=value,
+                remediation=fix,
+            )
+        if not plus:
+            if goversion.compare(version, pin) == 0:
+                return at("ok", Status.PASS, f"GOTOOLCHAIN={value} runs the pinned release")
+            return at(
+                "mismatch",
+                Status.FAIL,
+                f"GOTOOLCHAIN={value} makes this build run go{version}, the pin is {pin}",
+                expected=f"go{pin} or local",
+                found=value,
+                remediation=fix,
+            )
+        if goversion.compare(version, pin) > 0:
+            return at(
+                "mismatch",
+                Status.FAIL,
+                f"GOTOOLCHAIN={value} runs at least go{version}, newer than the pin {pin}",
+                expected=f"go{pin} or local",
+                found=value,
+                remediation=fix,
+            )
+        return at(
+            "gotoolchain-switch",
+            Status.WARN,
+            f"GOTOOLCHAIN={value} allows switching to a newer toolchain than the pin {pin}",
+            expected=f"go{pin} or local",
+            found=value,
+            remediation=fix,
         )

@@ -38,6 +38,9 @@ class PinSource(enum.StrEnum):
     SETUP_GO_VERSION = "setup-go go-version"
     SETUP_GO_VERSION_FILE = "setup-go go-version-file"
     GITHUB_IMAGE = "GitHub Actions golang image"
+    DOCKERFILE_GOTOOLCHAIN = "Dockerfile GOTOOLCHAIN"
+    GITHUB_GOTOOLCHAIN = "GitHub Actions GOTOOLCHAIN"
+    GITLAB_GOTOOLCHAIN = "GitLab CI GOTOOLCHAIN"
 
 
 class PinKind(enum.StrEnum):
@@ -55,6 +58,8 @@ class PinKind(enum.StrEnum):
     """Points at another file (setup-go go-version-file)."""
     UNRESOLVED = "unresolved"
     """Cannot be known statically: a CI expression, an unknown variable, a digest without a tag."""
+    GOTOOLCHAIN = "gotoolchain"
+    """A GOTOOLCHAIN value set for a build (Dockerfile ENV/ARG/RUN, CI variables); ``raw`` is the value."""
 
 
 class PinRecord(BaseModel):
@@ -73,6 +78,12 @@ class PinRecord(BaseModel):
     fix_template: str | None = Field(
         default=None,
         description="What to write instead, with '{version}' standing for the pinned version.",
+    )
+    range_spec: str | None = Field(
+        default=None,
+        description="For a FLOATING value read as a version range by its consumer (setup-go, asdf): the "
+        "range as written, e.g. '1.22.x', '^1.22.3', '>=1.23'. The pins check fails it when it can never "
+        "select the pin.",
     )
     note: str | None = None
     shadowed: bool = Field(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from gogate.facts.modfile import FileKind, ModFile, parse_modfile
 from gogate.facts.pinsources import dockerfile, github_workflows, gitlab_ci
 from gogate.facts.textfile import read_text_file
 
-__all__ = ["NoPinError", "gather_repo_facts", "parse_pin_file"]
+__all__ = ["NoPinError", "gather_repo_facts", "parse_pin_file", "reads_as_input"]
 
 # Directories never searched: VCS metadata, dependencies and Go's own "ignore me" directories.
 _SKIP_DIRS = {".git", ".hg", ".svn", "vendor", "testdata", "node_modules", ".venv", "__pycache__"}
@@ -31,9 +32,20 @@ class NoPinError(InputError):
     """No go.version, .go-version or go.mod toolchain line: nothing to gate against (exit 2)."""
 
 
+_DEFAULT_PIN_FILE = "go.version"
+
+
 def _walk(root: Path) -> Iterator[str]:
-    """Yield repository-relative posix paths of regular files, skipping ignored directories."""
-    for directory, subdirs, files in os.walk(root):
+    """Yield repository-relative posix paths of regular files, skipping ignored directories.
+
+    An unreadable directory is an input error: a pin inside it would otherwise go unseen.
+    """
+
+    def unreadable(error: OSError) -> None:
+        where = os.path.relpath(error.filename, root) if error.filename else str(root)
+        raise InputError(Path(where).as_posix(), f"cannot be read: {error.strerror or error}")
+
+    for directory, subdirs, files in os.walk(root, onerror=unreadable):
         subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS)
         relative_dir = Path(os.path.relpath(directory, root)).as_posix()
         for name in sorted(files):
@@ -45,24 +57,31 @@ def _extractor_for(relative: str) -> Extractor | None:
 
     Why Dockerfile names match in any case: Docker and BuildKit take any file name with ``-f``,
     and repositories write ``dockerfile``, ``build.dockerfile`` or ``Dockerfile.CI``; a
-    case-sensitive match silently skipped those pins. A case-insensitive ``dockerfile*`` would
-    also catch source and documentation (``dockerfile.go``, ``Dockerfile.md``, BuildKit's
-    ``Dockerfile.dockerignore``), whose text only looks like FROM lines, so those are excluded.
+    case-sensitive match silently skipped those pins. A name like ``Dockerfile.go``,
+    ``Dockerfile.sh`` or ``dockerfile.png`` is ambiguous: it is a real Dockerfile in some
+    repositories (``docker build -f Dockerfile.go``) and source, a script or an image in others,
+    so it is read by an extractor that decides by content (a Dockerfile starts with FROM, ARG or a
+    parser directive) and skips anything else, unreadable files included. BuildKit's
+    ``Dockerfile.dockerignore`` is an ignore file, never read.
     Local actions (``action.yml`` at the root or under ``.github/actions/``) can hold the setup-go
     step the workflows call.
     """
     name = relative.rsplit("/", 1)[-1]
     lowered = name.lower()
     dockerfile_patterns = ("dockerfile*", "containerfile*", "*.dockerfile", "*.containerfile")
-    not_dockerfiles = {"dockerignore", "go", "md", "rst", "txt", "json", "yml", "yaml", "toml", "py", "sh"}
     extension = lowered.rpartition(".")[2] if "." in lowered else ""
     is_dockerfile = any(fnmatch.fnmatchcase(lowered, pattern) for pattern in dockerfile_patterns)
     if name == "go.mod":
         return _extract_gomod
     if name == "go.work":
         return _extract_gowork
-    if is_dockerfile and extension not in not_dockerfiles:
-        return dockerfile.extract
+    if is_dockerfile and extension != "dockerignore":
+        if (
+            lowered.endswith((".dockerfile", ".containerfile"))
+            or extension not in dockerfile.AMBIGUOUS_EXTENSIONS
+        ):
+            return dockerfile.extract
+        return dockerfile.extract_if_dockerfile
     if relative == ".gitlab-ci.yml":
         return gitlab_ci.extract
     if (
@@ -87,6 +106,13 @@ def _significant_lines(root: Path, relative: str) -> Iterator[tuple[int, str]]:
         content = line.split("#", 1)[0].strip()
         if content:
             yield number, content
+
+
+def reads_as_input(relative: str, pin_file: str) -> bool:
+    """True for a repository path gogate reads (so no report may ever be written over it)."""
+    return relative in (pin_file, _DEFAULT_PIN_FILE, ".gogate.yaml", ".gogate.yml") or (
+        _extractor_for(relative) is not None
+    )
 
 
 def parse_pin_file(root: Path, relative: str, source: PinSource) -> PinRecord:
@@ -149,10 +175,21 @@ def _extract_dot_go_version(root: Path, relative: str) -> list[PinRecord]:
                 path=relative,
                 line=number,
                 raw=value,
+                version=_series(value),
+                range_spec=value,
                 fix_template="{version}",
             )
         ]
     return [_pin_record(relative, PinSource.DOT_GO_VERSION, entries)]
+
+
+_SERIES = re.compile(r"^([1-9][0-9]*)\.(0|[1-9][0-9]*)(?:\.[xX*])?$")
+
+
+def _series(value: str) -> str | None:
+    """The Go series a range names: '1.22.x' and '1.22' -> '1.22'; anything else -> None."""
+    match = _SERIES.match(value)
+    return f"{match.group(1)}.{match.group(2)}" if match else None
 
 
 def _extract_tool_versions(root: Path, relative: str) -> list[PinRecord]:
@@ -166,11 +203,15 @@ def _extract_tool_versions(root: Path, relative: str) -> list[PinRecord]:
         if fields[0] not in ("golang", "go") or len(fields) < 2:
             continue
         value = fields[1]
-        version = goversion.normalize_user_version(value)
+        version: str | None = goversion.normalize_user_version(value)
+        range_spec = None
         if not version:
+            # asdf: latest, system, ref:<git ref>, prefix:<p>; setup-go: a semver range such as 1.22.x.
+            range_spec = value if value.startswith("prefix:") or _series(value) else None
+            version = _series(value.removeprefix("prefix:"))
             kind = (
                 PinKind.FLOATING
-                if value in ("latest", "system") or value.startswith("ref:")
+                if value in ("latest", "system") or value.startswith("ref:") or range_spec
                 else PinKind.UNRESOLVED
             )
         else:
@@ -183,6 +224,7 @@ def _extract_tool_versions(root: Path, relative: str) -> list[PinRecord]:
                 line=number,
                 raw=content,
                 version=version or None,
+                range_spec=range_spec,
                 fix_template=f"{fields[0]} {{version}}",
             )
         )
@@ -293,6 +335,10 @@ def gather_repo_facts(root: Path, *, pin_file: str = "go.version") -> RepoFacts:
     records: list[PinRecord] = []
     for relative in _walk(root):
         if relative == pin_file:
+            continue
+        if relative == _DEFAULT_PIN_FILE:
+            # Another pin file was configured: go.version still states a version and must agree.
+            records.append(parse_pin_file(root, relative, PinSource.GO_VERSION_FILE))
             continue
         extractor = _extractor_for(relative)
         if extractor is not None:

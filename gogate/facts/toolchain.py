@@ -15,7 +15,7 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-from gogate.errors import InputError
+from gogate.errors import InputError, UsageError
 from gogate.facts.model import EffectiveToolchain, GoEnv, GoToolchainFacts
 from gogate.facts.modfile import FileKind, parse_modfile
 from gogate.facts.textfile import read_text_file
@@ -49,7 +49,8 @@ def _locate_go(go: str | None, environ: Mapping[str, str]) -> tuple[str | None, 
         found = shutil.which(go, path=environ.get("PATH", ""))
         if found:
             return found, None
-        return None, f"--go {go}: no such executable"
+        # An explicit --go that does not exist is a usage error, not a verdict about the job's Go.
+        raise UsageError(f"--go {go}: no such executable", remediation="pass the path of a go binary")
     found = shutil.which("go", path=environ.get("PATH", ""))
     if found is None:
         return None, "go was not found on PATH"

@@ -109,3 +109,61 @@ def test_subjects_are_unique() -> None:
 def test_reference_mismatch_says_how_to_fix() -> None:
     [finding] = _judge(_record(PinKind.REFERENCE, "go.mod", "1.21.0", template=None))
     assert finding.remediation == "make go.mod state 1.22.5, or use `go-version: '1.22.5'`"
+
+
+def _toolchain_setting(value: str) -> PinRecord:
+    return _record(
+        PinKind.GOTOOLCHAIN,
+        value,
+        None,
+        source=PinSource.DOCKERFILE_GOTOOLCHAIN,
+        template="ENV GOTOOLCHAIN=local",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "status", "rule"),
+    [
+        ("local", Status.PASS, "pins.ok"),
+        ("go1.22.5", Status.PASS, "pins.ok"),
+        ("go1.28.0", Status.FAIL, "pins.mismatch"),
+        ("go1.22.4", Status.FAIL, "pins.mismatch"),
+        ("go1.23.0+auto", Status.FAIL, "pins.mismatch"),
+        ("go1.22.5+auto", Status.WARN, "pins.gotoolchain-switch"),
+        ("auto", Status.WARN, "pins.gotoolchain-switch"),
+        ("local+path", Status.WARN, "pins.gotoolchain-switch"),
+        ("bogus", Status.FAIL, "pins.mismatch"),
+        ("go1.22.5+sometimes", Status.FAIL, "pins.mismatch"),
+    ],
+)
+def test_gotoolchain_settings(value: str, status: Status, rule: str) -> None:
+    [finding] = _judge(_toolchain_setting(value))
+    assert (finding.status, finding.rule) == (status, rule)
+    if status is not Status.PASS:
+        assert finding.remediation == "write `ENV GOTOOLCHAIN=local` at Dockerfile:3"
+
+
+@pytest.mark.parametrize(
+    ("spec", "status"),
+    [
+        ("1.22.x", Status.WARN),
+        ("1.21.x", Status.FAIL),
+        (">=1.23", Status.FAIL),
+        ("^1.22.0", Status.WARN),
+        ("~1.22.6", Status.FAIL),
+        ("stable", Status.WARN),
+    ],
+)
+def test_ranges_fail_only_when_they_exclude_the_pin(spec: str, status: Status) -> None:
+    record = PinRecord(
+        source=PinSource.SETUP_GO_VERSION,
+        kind=PinKind.FLOATING,
+        path="Dockerfile",
+        line=3,
+        raw=spec,
+        version="1.22" if spec.startswith("1.2") else None,
+        range_spec=spec,
+        fix_template="'{version}'",
+    )
+    [finding] = _judge(record)
+    assert finding.status is status

@@ -223,3 +223,37 @@ def test_goenv_without_go_cannot_decide(gate: Gate, tmp_path: Path) -> None:
     run = gate.run("--only", "goenv", "--junit", str(junit), env={"PATH": "/nonexistent"})
     assert run.code == 3, run.out
     assert "<error" in junit.read_text()
+
+
+def test_missing_explicit_go_is_a_usage_error(gate: Gate) -> None:
+    run = gate.run("--go", "/nonexistent/go")
+    assert run.code == 2
+    assert "--go /nonexistent/go: no such executable" in run.err
+
+
+def test_go_version_still_counts_when_another_pin_file_is_configured(gate: Gate) -> None:
+    gate.write({"pins/go.txt": f"{_older(gate.running)}\n"})
+    run = gate.run("--pin-file", "pins/go.txt", "--only", "pins")
+    assert run.code == 1
+    assert "go.version:2" in run.out
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {".go-version": "{series_before}.x\n"},
+        {".tool-versions": "golang prefix:{series_before}\n"},
+        {"Dockerfile": "FROM golang:{running}\nENV GOTOOLCHAIN=go1.99.0\n"},
+        {
+            ".gitlab-ci.yml": (
+                "variables:\n  GOTOOLCHAIN: go1.99.0+auto\nbuild:\n  image: golang:{running}\n  script: [x]\n"
+            )
+        },
+    ],
+)
+def test_ranges_and_build_gotoolchain_that_exclude_the_pin_fail(gate: Gate, files: dict[str, str]) -> None:
+    major, minor = gate.running.split(".")[:2]
+    values = {"series_before": f"{major}.{int(minor) - 1}", "running": gate.running}
+    gate.write({name: text.format(**values) for name, text in files.items()})
+    run = gate.run("--only", "pins")
+    assert run.code == 1, run.out

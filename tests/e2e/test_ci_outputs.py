@@ -78,3 +78,26 @@ def test_credentials_are_redacted_everywhere(gate: Gate, tmp_path: Path) -> None
     assert "GOPROXY=https://[REDACTED]@goproxy.corp.example/" in (out / "r.json").read_text()
     texts = [run.out, run.err, *(p.read_text() for p in out.iterdir()), (tmp_path / "summary.md").read_text()]
     assert not [text for text in texts if secret in text]
+
+
+def test_repository_text_cannot_inject_workflow_commands(gate: Gate) -> None:
+    gate.write({".tool-versions": "golang 1.21.0 # ::error file=main.go,line=1::forged\n"})
+    gate.write({"Dockerfile": "FROM golang:1.21.0\n# ::stop-commands::x\n"})
+    run = gate.run(env={"GITHUB_ACTIONS": "true"})
+    assert run.code == 1
+    lines = run.out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("::stop-commands::"))
+    token = lines[start].removeprefix("::stop-commands::")
+    end = lines.index(f"::{token}::")
+    assert start == 0 and end > start
+    # gogate's own annotations come after the resume line; the terminal text sits between.
+    assert all(line.startswith("::") for line in lines[end + 1 :])
+    assert any(line.startswith("::error file=Dockerfile,line=1") for line in lines[end + 1 :])
+
+
+def test_reports_never_overwrite_inputs(gate: Gate) -> None:
+    before = (gate.repo / "go.mod").read_text()
+    run = gate.run("--json", str(gate.repo / "go.mod"))
+    assert run.code == 2
+    assert "refusing to write a report over go.mod" in run.err
+    assert (gate.repo / "go.mod").read_text() == before

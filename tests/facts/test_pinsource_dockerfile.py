@@ -256,3 +256,102 @@ class TestDockerfileSyntax:
         (tmp_path / "Dockerfile").write_text("\n".join(lines) + "\nFROM golang:$V8\n", encoding="utf-8")
         with pytest.raises(InputError, match=r"^Dockerfile: uses too many"):
             dockerfile.extract(tmp_path, "Dockerfile")
+
+
+def toolchains(records: list[PinRecord]) -> list[tuple[int, PinKind, str, str | None, str | None]]:
+    return [
+        (r.line, r.kind, r.raw, r.version, r.fix_template)
+        for r in records
+        if r.source is PinSource.DOCKERFILE_GOTOOLCHAIN
+    ]
+
+
+class TestGotoolchain:
+    def test_env_arg_and_run_forms(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            # syntax=docker/dockerfile:1
+            ARG GOTOOLCHAIN=go1.28.0+auto
+            FROM golang:1.22.5-bookworm AS build
+            ENV CGO_ENABLED=0 GOTOOLCHAIN=go1.28.0
+            ENV GOTOOLCHAIN local
+            ARG GOTOOLCHAIN="go1.27.3"
+            WORKDIR /src
+            RUN go mod download && \\
+                GOTOOLCHAIN=go1.26.1 go build -o /out/app ./cmd/app
+            RUN export GOTOOLCHAIN='go1.25.0+path'; go test ./...
+            RUN go env -w GOTOOLCHAIN=auto
+            """,
+        )
+        assert toolchains(records) == [
+            (2, PinKind.GOTOOLCHAIN, "go1.28.0+auto", "1.28.0", "ARG GOTOOLCHAIN=local"),
+            (4, PinKind.GOTOOLCHAIN, "go1.28.0", "1.28.0", "ENV GOTOOLCHAIN=local"),
+            (5, PinKind.GOTOOLCHAIN, "local", None, "ENV GOTOOLCHAIN local"),
+            (6, PinKind.GOTOOLCHAIN, "go1.27.3", "1.27.3", 'ARG GOTOOLCHAIN="local"'),
+            (9, PinKind.GOTOOLCHAIN, "go1.26.1", "1.26.1", "GOTOOLCHAIN=local"),
+            (10, PinKind.GOTOOLCHAIN, "go1.25.0+path", "1.25.0", "export GOTOOLCHAIN='local'"),
+            (11, PinKind.GOTOOLCHAIN, "auto", None, "GOTOOLCHAIN=local"),
+        ]
+        assert records[0].note is not None and "global ARG" in records[0].note
+        # The FROM record is still there.
+        assert [(r.line, r.version) for r in records if r.source is PinSource.DOCKERFILE] == [(3, "1.22.5")]
+
+    def test_value_through_a_variable_is_reported_where_written(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            FROM golang:1.22.5 AS build
+            ARG TOOLCHAIN=go1.28.0
+            ENV GOTOOLCHAIN=${TOOLCHAIN}
+            RUN GOTOOLCHAIN=$TOOLCHAIN go build ./...
+            """,
+        )
+        assert toolchains(records) == [
+            (2, PinKind.GOTOOLCHAIN, "go1.28.0", "1.28.0", "ARG TOOLCHAIN=local"),
+            (2, PinKind.GOTOOLCHAIN, "go1.28.0", "1.28.0", "ARG TOOLCHAIN=local"),
+        ]
+        assert records[1].note == "ARG TOOLCHAIN, used in ENV GOTOOLCHAIN at line 3"
+        assert records[2].note == "ARG TOOLCHAIN, used in RUN at line 4"
+
+    def test_unknown_variable_is_unresolved(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            FROM golang:1.22.5
+            ARG TOOLCHAIN
+            ENV GOTOOLCHAIN=$TOOLCHAIN
+            RUN GOTOOLCHAIN=$(cat .toolchain) go build ./...
+            """,
+        )
+        unresolved = [r for r in records if r.source is PinSource.DOCKERFILE_GOTOOLCHAIN]
+        assert [(r.line, r.kind, r.raw) for r in unresolved] == [
+            (3, PinKind.UNRESOLVED, "$TOOLCHAIN"),
+            (4, PinKind.UNRESOLVED, "$(cat .toolchain)"),
+        ]
+
+    def test_dockerfile_without_gotoolchain_has_no_such_records(self, tmp_path: Path) -> None:
+        records = extract(tmp_path, "FROM golang:1.22.5\nENV GOFLAGS=-mod=readonly\nRUN go build ./...\n")
+        assert toolchains(records) == []
+
+    def test_empty_value_is_reported_as_unset(self, tmp_path: Path) -> None:
+        records = extract(tmp_path, "FROM golang:1.22.5\nRUN GOTOOLCHAIN= go build ./...\n")
+        assert toolchains(records) == [(2, PinKind.GOTOOLCHAIN, "", None, "GOTOOLCHAIN=local")]
+        assert records[1].note is not None and "an empty GOTOOLCHAIN is unset" in records[1].note
+
+    def test_heredoc_script_is_read_and_go_env_read_is_not_an_assignment(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            FROM golang:1.22.5
+            RUN <<EOS
+            set -eu
+            GOTOOLCHAIN=go1.27.1 go build ./...
+            EOS
+            RUN go env GOTOOLCHAIN && go version
+            COPY <<EOF /etc/profile.d/go.sh
+            export GOTOOLCHAIN=go1.20.1
+            EOF
+            """,
+        )
+        assert toolchains(records) == [(4, PinKind.GOTOOLCHAIN, "go1.27.1", "1.27.1", "GOTOOLCHAIN=local")]

@@ -196,7 +196,12 @@ class TestGoVersionFile:
         text = step("go-version-file: ./go.mod\n").replace(
             "    steps:", "    env:\n      GOTOOLCHAIN: local\n    steps:"
         )
-        (record,) = extract(tmp_path, text)
+        gotoolchain, record = extract(tmp_path, text)
+        assert (gotoolchain.source, gotoolchain.raw, gotoolchain.line) == (
+            PinSource.GITHUB_GOTOOLCHAIN,
+            "local",
+            9,
+        )
         assert (record.version, record.line) == ("1.22", 14)
         assert record.note == "setup-go would read 1.22 from go.mod (go line): floating"
 
@@ -546,3 +551,304 @@ class TestHostileInput:
     def test_huge_unquoted_number_does_not_crash(self, tmp_path: Path) -> None:
         (record,) = extract(tmp_path, step(f"go-version: {'1' * 5000}\n"))
         assert (record.line, record.kind) == (12, PinKind.FLOATING)
+
+
+class TestGotoolchain:
+    def test_workflow_job_container_and_step_env(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            name: CI
+            on: [push, pull_request]
+            env:
+              GOTOOLCHAIN: go1.28.0+auto
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                env:
+                  GOFLAGS: -mod=readonly
+                  GOTOOLCHAIN: "go1.27.3"
+                steps:
+                  - uses: actions/checkout@v4
+                  - uses: actions/setup-go@v5
+                    with:
+                      go-version: '1.22.5'
+                  - name: Build
+                    run: go build ./...
+                    env:
+                      GOTOOLCHAIN: local
+              test:
+                runs-on: ubuntu-latest
+                container:
+                  image: golang:1.22.5
+                  env:
+                    GOTOOLCHAIN: ${{ vars.GO_TOOLCHAIN }}
+                steps:
+                  - run: go test ./...
+                    env: {GOTOOLCHAIN: go1.26.0}
+            """,
+        )
+        gotoolchain = [r for r in records if r.source is PinSource.GITHUB_GOTOOLCHAIN]
+        assert [(r.line, r.kind, r.raw, r.version, r.fix_template) for r in gotoolchain] == [
+            (4, PinKind.GOTOOLCHAIN, "go1.28.0+auto", "1.28.0", "GOTOOLCHAIN: local"),
+            (10, PinKind.GOTOOLCHAIN, "go1.27.3", "1.27.3", "GOTOOLCHAIN: local"),
+            (19, PinKind.GOTOOLCHAIN, "local", None, "GOTOOLCHAIN: local"),
+            (25, PinKind.UNRESOLVED, "${{ vars.GO_TOOLCHAIN }}", None, "GOTOOLCHAIN: local"),
+            (28, PinKind.GOTOOLCHAIN, "go1.26.0", "1.26.0", "GOTOOLCHAIN: local"),
+        ]
+        assert [r.note for r in gotoolchain][:3] == [
+            "workflow env",
+            "env of job build",
+            "env of step 'Build' of job build",
+        ]
+        assert gotoolchain[4].note == "env of step 1 of job test"
+
+    def test_matrix_value_gives_one_record_per_entry(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            on: push
+            jobs:
+              test:
+                strategy:
+                  matrix:
+                    toolchain: [go1.27.3, local]
+                runs-on: ubuntu-latest
+                env:
+                  GOTOOLCHAIN: ${{ matrix.toolchain }}
+                steps:
+                  - run: go test ./...
+            """,
+        )
+        assert [(r.line, r.kind, r.raw, r.version) for r in records] == [
+            (6, PinKind.GOTOOLCHAIN, "go1.27.3", "1.27.3"),
+            (6, PinKind.GOTOOLCHAIN, "local", None),
+        ]
+        assert (
+            records[0].note
+            == "strategy.matrix.toolchain entry, used in GOTOOLCHAIN at line 9; env of job test"
+        )
+
+    def test_composite_action_step_env(self, tmp_path: Path) -> None:
+        records = extract_action(
+            tmp_path,
+            """
+            name: build
+            runs:
+              using: composite
+              steps:
+                - run: go build ./...
+                  shell: bash
+                  env:
+                    GOTOOLCHAIN: go1.27.3
+            """,
+        )
+        assert [(r.source, r.line, r.raw, r.note) for r in records] == [
+            (PinSource.GITHUB_GOTOOLCHAIN, 8, "go1.27.3", "env of step 1 of the composite action"),
+        ]
+
+
+class TestRanges:
+    @pytest.mark.parametrize(
+        ("value", "spec", "version"),
+        [
+            ("'1.26.x'", "1.26.x", "1.26"),
+            ("'~1.27.4'", "~1.27.4", "1.27"),
+            ("'^1.27.4'", "^1.27.4", None),
+            ("'>=1.28.0'", ">=1.28.0", None),
+            ("'>=1.22 <1.24'", ">=1.22 <1.24", None),
+            ("'1.22 || 1.23'", "1.22 || 1.23", None),
+            ("'1.22'", "1.22", "1.22"),
+            ("1.20", "1.2", "1.2"),
+        ],
+    )
+    def test_range_spec_is_the_range_setup_go_reads(
+        self, tmp_path: Path, value: str, spec: str, version: str | None
+    ) -> None:
+        (record,) = extract(tmp_path, step(f"go-version: {value}\n"))
+        assert (record.kind, record.range_spec, record.version) == (PinKind.FLOATING, spec, version)
+
+    @pytest.mark.parametrize("value", ["stable", "oldstable", "'1.22.5'"])
+    def test_aliases_and_exact_versions_have_no_range(self, tmp_path: Path, value: str) -> None:
+        (record,) = extract(tmp_path, step(f"go-version: {value}\n"))
+        assert record.range_spec is None
+
+    def test_matrix_ranges(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            on: push
+            jobs:
+              test:
+                strategy:
+                  matrix:
+                    go: ['1.26.x', '1.27.4']
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: actions/setup-go@v5
+                    with:
+                      go-version: ${{ matrix.go }}
+            """,
+        )
+        assert [(r.line, r.kind, r.range_spec) for r in records] == [
+            (6, PinKind.FLOATING, "1.26.x"),
+            (6, PinKind.EXACT, None),
+        ]
+
+
+class TestLocalCalls:
+    SETUP_ACTION = """
+        name: Set up the Go toolchain
+        inputs:
+          go-version:
+            description: Go version to install
+            default: '1.22.5'
+          go-version-file:
+            description: File to read the version from
+            default: ''
+        runs:
+          using: composite
+          steps:
+            - uses: actions/setup-go@v5
+              with:
+                go-version: ${{ inputs.go-version }}
+                go-version-file: ${{ inputs.go-version-file }}
+                cache: true
+            - run: go version
+              shell: bash
+        """
+
+    def test_with_value_passed_to_a_composite_action(self, tmp_path: Path) -> None:
+        write(tmp_path, ".github/actions/setup-go/action.yml", self.SETUP_ACTION)
+        records = extract(
+            tmp_path,
+            """
+            name: CI
+            on: push
+            jobs:
+              test:
+                runs-on: ubuntu-latest
+                strategy:
+                  matrix:
+                    go: ['1.25.2', '1.26.x']
+                steps:
+                  - uses: actions/checkout@v4
+                  - uses: ./.github/actions/setup-go
+                    with:
+                      go-version: '1.26.8'
+                  - uses: ./.github/actions/setup-go
+                    with:
+                      go-version: ${{ matrix.go }}
+                  - uses: ./.github/actions/setup-go
+            """,
+        )
+        assert [(r.line, r.source, r.kind, r.version, r.range_spec, r.fix_template) for r in records] == [
+            (8, PinSource.SETUP_GO_VERSION, PinKind.EXACT, "1.25.2", None, "'{version}'"),
+            (8, PinSource.SETUP_GO_VERSION, PinKind.FLOATING, "1.26", "1.26.x", "'{version}'"),
+            (13, PinSource.SETUP_GO_VERSION, PinKind.EXACT, "1.26.8", None, "go-version: '{version}'"),
+        ]
+        assert records[2].note == "passed to ./.github/actions/setup-go input go-version"
+        assert records[0].note is not None
+        assert records[0].note.startswith("passed to ./.github/actions/setup-go input go-version")
+
+    def test_version_file_passed_to_a_composite_action(self, tmp_path: Path) -> None:
+        write(tmp_path, "go.mod", "module example.com/svc\n\ngo 1.22\n\ntoolchain go1.22.7\n")
+        write(tmp_path, "action.yml", self.SETUP_ACTION)
+        (record,) = extract(
+            tmp_path,
+            """
+            on: push
+            jobs:
+              test:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: ./
+                    with:
+                      go-version: ''
+                      go-version-file: go.mod
+            """,
+        )
+        assert (record.line, record.source, record.kind, record.version, record.shadowed) == (
+            9,
+            PinSource.SETUP_GO_VERSION_FILE,
+            PinKind.REFERENCE,
+            "1.22.7",
+            False,
+        )
+        assert record.note == (
+            "passed to ./ input go-version-file; "
+            "setup-go would read 1.22.7 from go.mod (toolchain line): exact"
+        )
+
+    def test_reusable_workflow_inputs(self, tmp_path: Path) -> None:
+        write(
+            tmp_path,
+            ".github/workflows/go-test.yml",
+            """
+            on:
+              workflow_call:
+                inputs:
+                  go:
+                    type: string
+                    required: true
+            jobs:
+              test:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: actions/setup-go@v5
+                    with:
+                      go-version: ${{ inputs.go }}
+            """,
+        )
+        records = extract(
+            tmp_path,
+            """
+            on: push
+            jobs:
+              current:
+                uses: ./.github/workflows/go-test.yml
+                with:
+                  go: '1.26.8'
+              previous:
+                strategy:
+                  matrix:
+                    go: ['1.25.2']
+                uses: ./.github/workflows/go-test.yml
+                with:
+                  go: ${{ matrix.go }}
+            """,
+        )
+        assert [(r.line, r.kind, r.version, r.note) for r in records] == [
+            (6, PinKind.EXACT, "1.26.8", "passed to ./.github/workflows/go-test.yml input go"),
+            (
+                10,
+                PinKind.EXACT,
+                "1.25.2",
+                "passed to ./.github/workflows/go-test.yml input go; "
+                "strategy.matrix.go entry, used in go-version at line 13",
+            ),
+        ]
+
+    def test_calls_to_other_local_actions_add_nothing(self, tmp_path: Path) -> None:
+        write(
+            tmp_path,
+            ".github/actions/lint/action.yml",
+            "inputs: {go-version: {default: '1.22.5'}}\nruns:\n  using: node20\n  main: index.js\n",
+        )
+        records = extract(
+            tmp_path,
+            """
+            on: push
+            jobs:
+              lint:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: ./.github/actions/lint
+                    with: {go-version: '1.20.1'}
+                  - uses: ./.github/actions/missing
+                    with: {go-version: '1.20.1'}
+                  - uses: ./../outside
+                    with: {go-version: '1.20.1'}
+            """,
+        )
+        assert records == []

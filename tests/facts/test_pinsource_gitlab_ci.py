@@ -483,3 +483,210 @@ class TestHostileInput:
         (record,) = extract(tmp_path, f"variables:\n  V: {'9' * 5000}\ntest:\n  image: golang:$V\n")
         # Read without int() (Python refuses to convert more than 4300 digits): a Go "major".
         assert (record.kind, record.version, record.line) == (PinKind.FLOATING, None, 2)
+
+
+def toolchains(records: list[PinRecord]) -> list[tuple[str, int, PinKind, str, str | None, str | None]]:
+    return [
+        (r.path, r.line, r.kind, r.raw, r.version, r.fix_template)
+        for r in records
+        if r.source is PinSource.GITLAB_GOTOOLCHAIN
+    ]
+
+
+class TestGotoolchain:
+    def test_top_level_job_and_value_forms(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            variables:
+              GOTOOLCHAIN: go1.28.0+auto
+              GOFLAGS: -mod=readonly
+            default:
+              image: golang:1.22.5
+            test:
+              script: go test ./...
+            build:
+              variables:
+                GOTOOLCHAIN:
+                  value: "go1.27.3"
+                  description: toolchain for release builds
+              script: go build ./...
+            lint:
+              variables:
+                GOTOOLCHAIN: local
+              script: go vet ./...
+            """,
+        )
+        assert toolchains(records) == [
+            (".gitlab-ci.yml", 2, PinKind.GOTOOLCHAIN, "go1.28.0+auto", "1.28.0", "GOTOOLCHAIN: local"),
+            (".gitlab-ci.yml", 11, PinKind.GOTOOLCHAIN, "go1.27.3", "1.27.3", 'value: "local"'),
+            (".gitlab-ci.yml", 16, PinKind.GOTOOLCHAIN, "local", None, "GOTOOLCHAIN: local"),
+        ]
+        assert [r.note for r in records if r.source is PinSource.GITLAB_GOTOOLCHAIN] == [
+            "variable GOTOOLCHAIN (top-level variables)",
+            "variable GOTOOLCHAIN (variables of job build)",
+            "variable GOTOOLCHAIN (variables of job lint)",
+        ]
+
+    def test_resolved_through_extends_includes_and_other_variables(self, tmp_path: Path) -> None:
+        (tmp_path / "ci").mkdir()
+        (tmp_path / "ci" / "go.yml").write_text(
+            textwrap.dedent(
+                """
+                variables:
+                  GO_TOOLCHAIN: go1.26.2
+                .go:
+                  image: golang:1.22.5
+                  variables:
+                    GOTOOLCHAIN: $GO_TOOLCHAIN
+                """
+            ).lstrip("\n"),
+            encoding="utf-8",
+        )
+        records = extract(
+            tmp_path,
+            """
+            include:
+              - local: ci/go.yml
+            test:
+              extends: .go
+              script: go test ./...
+            deploy:
+              extends: .go
+              variables:
+                GOTOOLCHAIN: ${DEPLOY_TOOLCHAIN}
+              script: make deploy
+            """,
+        )
+        assert toolchains(records) == [
+            (".gitlab-ci.yml", 9, PinKind.UNRESOLVED, "${DEPLOY_TOOLCHAIN}", None, "GOTOOLCHAIN: local"),
+            ("ci/go.yml", 2, PinKind.GOTOOLCHAIN, "go1.26.2", "1.26.2", "GO_TOOLCHAIN: local"),
+        ]
+        note = next(
+            r.note for r in records if r.path == "ci/go.yml" and r.source is PinSource.GITLAB_GOTOOLCHAIN
+        )
+        assert note == (
+            "variable GO_TOOLCHAIN (top-level variables), used in GOTOOLCHAIN "
+            "(variable GOTOOLCHAIN (variables of job .go))"
+        )
+
+    def test_hidden_job_alone_and_pipeline_without_gotoolchain(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            .unused:
+              variables: {GOTOOLCHAIN: go1.20.1}
+            test:
+              image: golang:1.22.5
+              script: go test ./...
+            """,
+        )
+        assert toolchains(records) == []
+
+
+class TestVariableOverrides:
+    def test_parallel_matrix_gives_one_record_per_value(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            test:
+              image: golang:${GO_VERSION}-bookworm
+              parallel:
+                matrix:
+                  - GO_VERSION: ["1.22.5", "1.23.1"]
+                    GOARCH: [amd64, arm64]
+                  - GO_VERSION: "1.21.13"
+              script: go test ./...
+            """,
+        )
+        assert summary(records) == [
+            (5, PinKind.EXACT, "1.22.5", '"{version}"'),
+            (5, PinKind.EXACT, "1.23.1", '"{version}"'),
+            (7, PinKind.EXACT, "1.21.13", 'GO_VERSION: "{version}"'),
+        ]
+        assert records[0].note == "variable GO_VERSION (parallel:matrix of job test), used in image at line 2"
+
+    def test_matrix_entry_without_the_variable_keeps_the_job_value(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            variables:
+              GO_VERSION: "1.22.5"
+            test:
+              image: golang:$GO_VERSION
+              parallel:
+                matrix:
+                  - GO_VERSION: ["1.23.1"]
+                  - GOARCH: [arm64]
+              script: go test ./...
+            """,
+        )
+        assert [(r.line, r.version) for r in records] == [(2, "1.22.5"), (7, "1.23.1")]
+
+    def test_job_rules_and_workflow_rules_variables(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            workflow:
+              rules:
+                - if: $CI_PIPELINE_SOURCE == "schedule"
+                  variables:
+                    GO_VERSION: "1.24.0"
+                - when: always
+            variables:
+              GO_VERSION: "1.22.5"
+            build:
+              image: golang:$GO_VERSION
+              rules:
+                - if: $CI_COMMIT_TAG
+                  variables:
+                    GO_VERSION: "1.21.13"
+                    GOTOOLCHAIN: go1.23.4
+                - when: on_success
+              script: go build ./...
+            pinned:
+              image: golang:$GO_VERSION
+              variables:
+                GO_VERSION: "1.22.5"
+              script: go build ./...
+            """,
+        )
+        images = [(r.line, r.version, r.note) for r in records if r.source is PinSource.GITLAB_CI]
+        assert images == [
+            (
+                5,
+                "1.24.0",
+                'variable GO_VERSION (workflow:rules[0], if: $CI_PIPELINE_SOURCE == "schedule"), '
+                "used in image at line 10",
+            ),
+            (8, "1.22.5", "variable GO_VERSION (top-level variables), used in image at line 10"),
+            (
+                14,
+                "1.21.13",
+                "variable GO_VERSION (rules[0] of job build, if: $CI_COMMIT_TAG), used in image at line 10",
+            ),
+            (21, "1.22.5", "variable GO_VERSION (variables of job pinned), used in image at line 19"),
+        ]
+        assert toolchains(records) == [
+            (".gitlab-ci.yml", 15, PinKind.GOTOOLCHAIN, "go1.23.4", "1.23.4", "GOTOOLCHAIN: local"),
+        ]
+        assert records[3].note == "variable GOTOOLCHAIN (rules[0] of job build, if: $CI_COMMIT_TAG)"
+
+    def test_matrix_sets_gotoolchain(self, tmp_path: Path) -> None:
+        records = extract(
+            tmp_path,
+            """
+            variables:
+              GOTOOLCHAIN: local
+            test:
+              image: golang:1.22.5
+              parallel:
+                matrix:
+                  - GOTOOLCHAIN: [local, go1.23.4]
+              script: go test ./...
+            """,
+        )
+        assert toolchains(records) == [
+            (".gitlab-ci.yml", 7, PinKind.GOTOOLCHAIN, "local", None, "local"),
+            (".gitlab-ci.yml", 7, PinKind.GOTOOLCHAIN, "go1.23.4", "1.23.4", "local"),
+        ]

@@ -36,14 +36,22 @@ def test_dockerfile_names_match_in_any_case(relative: str) -> None:
     "relative",
     [
         "dockerfile.go",
+        "Dockerfile.go",
+        "Dockerfile.sh",
+        "Dockerfile.py",
         "internal/dockerfile/dockerfile_test.go",
         "docs/Dockerfile.md",
-        "Dockerfile.dockerignore",
-        "build.Dockerfile.dockerignore",
+        "dockerfile.png",
         "dockerfiles.yml",
-        "my-dockerfile",
-        ".dockerignore",
     ],
+)
+def test_names_with_another_files_extension_are_decided_by_content(relative: str) -> None:
+    assert pins._extractor_for(relative) is dockerfile.extract_if_dockerfile
+
+
+@pytest.mark.parametrize(
+    "relative",
+    ["Dockerfile.dockerignore", "build.Dockerfile.dockerignore", "my-dockerfile", ".dockerignore"],
 )
 def test_files_only_named_like_dockerfiles_are_not_read(relative: str) -> None:
     assert pins._extractor_for(relative) is None
@@ -105,4 +113,38 @@ def test_gathered_records_include_new_sources(tmp_path: Path) -> None:
         ("build.dockerfile", 1, PinSource.DOCKERFILE, PinKind.EXACT, "1.21.0"),
         (".github/actions/setup/action.yml", 2, PinSource.SETUP_GO_VERSION, PinKind.EXACT, "1.22.4"),
         (".github/workflows/ci.yml", 4, PinSource.GITHUB_IMAGE, PinKind.EXACT, "1.22.5"),
+    ]
+
+
+def test_ambiguous_dockerfile_names_are_read_by_content(tmp_path: Path) -> None:
+    write(tmp_path, "go.version", "1.22.5\n")
+    write(
+        tmp_path,
+        "Dockerfile.go",
+        """
+        # Build image for the Go services: docker build -f Dockerfile.go .
+        ARG GO_VERSION=1.21.3
+        FROM golang:${GO_VERSION}-bookworm AS build
+        RUN go build ./...
+        """,
+    )
+    write(tmp_path, "Dockerfile.sh", "# syntax=docker/dockerfile:1\nFROM golang:1.20.1\nRUN ./build.sh\n")
+    write(
+        tmp_path,
+        "internal/dockerfile/dockerfile.go",
+        """
+        // Package dockerfile renders the FROM line.
+        package dockerfile
+
+        const From = "FROM golang:1.19.1"
+        """,
+    )
+    write(tmp_path, "scripts/dockerfile.sh", "#!/bin/sh\nset -eu\necho 'FROM golang:1.18.1' > Dockerfile\n")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "dockerfile.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    (tmp_path / "docs" / "Dockerfile.txt").write_bytes(b"FROM golang:1.17.1 \xe9\n")
+    facts = pins.gather_repo_facts(tmp_path)
+    assert [(r.path, r.line, r.version) for r in facts.records] == [
+        ("Dockerfile.go", 2, "1.21.3"),
+        ("Dockerfile.sh", 2, "1.20.1"),
     ]

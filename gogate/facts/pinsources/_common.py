@@ -47,6 +47,8 @@ __all__ = [
     "classify_golang_tag",
     "expand",
     "golang_image_pin",
+    "gotoolchain_note",
+    "gotoolchain_version",
     "guarded",
     "is_golang_repository",
     "join_notes",
@@ -316,6 +318,19 @@ class ImagePin:
             fix_template=self.fix_template,
             note=self.note,
         )
+
+
+def gotoolchain_version(value: str) -> str | None:
+    """The Go version a GOTOOLCHAIN value names (``go1.28.0+auto`` -> ``1.28.0``); None for
+    ``local``, ``auto``, ``path`` and anything cmd/go would not read as a toolchain name."""
+    return goversion.from_toolchain(value.split("+", 1)[0]) or None
+
+
+def gotoolchain_note(value: str) -> str | None:
+    """What an empty GOTOOLCHAIN means: the go command treats it as unset."""
+    if value.strip():
+        return None
+    return "an empty GOTOOLCHAIN is unset: the go command uses its default (auto in a Go release's go.env)"
 
 
 def join_notes(*notes: str | None) -> str | None:

@@ -13,6 +13,12 @@ service, or a ``uses: docker://golang:...`` step), and a local composite action 
 setup-go step every workflow calls. Skipping those would let a build with another Go pass the
 gate. In a composite action ``${{ inputs.x }}`` is read from the input's literal ``default:``
 (a workflow can still pass another value, which the note says); there is no matrix or job env.
+A workflow step ``uses: ./dir`` (or a job ``uses: ./.github/workflows/x.yml``) whose setup-go reads
+``${{ inputs.X }}`` builds with the caller's ``with: X``, so that value is reported at the caller.
+
+Why GOTOOLCHAIN: a ``GOTOOLCHAIN`` in a workflow, job, container or step ``env:`` decides which Go
+the go command runs, whatever setup-go installed; each one is a GITHUB_GOTOOLCHAIN record.
+A FLOATING go-version carries ``range_spec``, the semver range setup-go matches (not evaluated here).
 """
 
 from __future__ import annotations
@@ -34,9 +40,12 @@ from gogate.facts.pinsources._common import (
     Piece,
     charge,
     golang_image_pin,
+    gotoolchain_note,
+    gotoolchain_version,
     guarded,
     join_notes,
     load_yaml_documents,
+    mapping_entry,
     mapping_get,
     mapping_items,
     node_line,
@@ -45,7 +54,7 @@ from gogate.facts.pinsources._common import (
 )
 from gogate.facts.textfile import read_text_file
 
-__all__ = ["classify_setup_go_version", "extract", "extract_action"]
+__all__ = ["classify_setup_go_version", "extract", "extract_action", "setup_go_range_spec"]
 
 _SETUP_GO = re.compile(r"actions/setup-go@", re.IGNORECASE)
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}", re.DOTALL)
@@ -138,13 +147,26 @@ def _step_records(context: _StepContext, steps: Node | None) -> list[PinRecord]:
                 )
             )
             continue
-        if not _SETUP_GO.match(text):
-            continue
         envs = tuple(
             (scope, env)
             for scope, env in (("step env", mapping_get(step, "env")), *context.outer_envs)
             if isinstance(env, MappingNode)
         )
+        if text.startswith("./"):
+            caller = _Step(
+                context.path,
+                node_line(uses),
+                mapping_get(step, "with"),
+                context.matrix,
+                envs,
+                context.source_lines,
+                context.in_action,
+                context.inputs,
+            )
+            records.extend(_local_call_records(context.root, caller, text, action=True))
+            continue
+        if not _SETUP_GO.match(text):
+            continue
         setup_go = _Step(
             context.path,
             node_line(uses),
@@ -319,7 +341,9 @@ def _value_records(
     if allow_expressions and (match := _EXPRESSION.fullmatch(stripped)):
         resolved = _resolve_expression(match[1], step, line)
         if resolved is not None:
-            return resolved
+            return [
+                record.model_copy(update={"note": join_notes(provenance, record.note)}) for record in resolved
+            ]
     if "${{" in stripped:
         expression_note = join_notes(
             provenance,
@@ -359,8 +383,19 @@ def _record(spec: str, line: int, raw: str, step: _Step, fix_template: str, note
         raw=raw,
         version=version,
         fix_template=fix_template,
+        range_spec=setup_go_range_spec(spec, kind),
         note=join_notes(note, kind_note),
     )
+
+
+def setup_go_range_spec(spec: str, kind: PinKind) -> str | None:
+    """The semver range setup-go matches a FLOATING ``go-version`` against (``1.22.x``, ``^1.22.3``,
+    ``>=1.22 <1.24``, a two-part ``1.22``), as setup-go reads it; None for ``stable``/``oldstable``,
+    which are aliases resolved from the release list, not ranges."""
+    text = spec.strip()
+    if kind is not PinKind.FLOATING or not text or text in ("stable", "oldstable"):
+        return None
+    return text
 
 
 def _input_default(expression: str, step: _Step) -> tuple[str, Node | None] | None:
@@ -532,6 +567,173 @@ def _setup_go_records(root: Path, step: _Step) -> list[PinRecord]:
     return records
 
 
+def _gotoolchain_records(env: Node | None, where: str, relative: str, matrix: Node | None) -> list[PinRecord]:
+    """The GOTOOLCHAIN an ``env:`` mapping sets, at the line its value is written.
+
+    ``${{ matrix.X }}`` gives one record per literal matrix value; any other expression is
+    UNRESOLVED (known only when the workflow runs).
+    """
+    entry = mapping_entry(env, "GOTOOLCHAIN") if isinstance(env, MappingNode) else None
+    if entry is None:
+        return []
+    charge()
+    node = entry[1]
+    text = scalar_text(node)
+    line = node_line(node)
+    if not isinstance(node, ScalarNode) or text is None:
+        return [
+            _gotoolchain_record(
+                PinKind.UNRESOLVED, relative, line, "", join_notes(where, "not a single value")
+            )
+        ]
+    stripped = text.strip()
+    if (match := _EXPRESSION.fullmatch(stripped)) and (ref := _MATRIX_REF.fullmatch(match[1])):
+        key = ref[1] or ref[2]
+        values = _matrix_values(matrix, key)
+        literal = [(value, scalar_text(value)) for value in values]
+        if values and all(isinstance(v, ScalarNode) and t is not None and "${{" not in t for v, t in literal):
+            provenance = f"strategy.matrix.{key} entry, used in GOTOOLCHAIN at line {line}"
+            return [
+                _gotoolchain_record(
+                    PinKind.GOTOOLCHAIN,
+                    relative,
+                    node_line(value),
+                    (value_text or "").strip(),
+                    join_notes(provenance, where),
+                )
+                for value, value_text in literal
+            ]
+    if "${{" in stripped:
+        note = join_notes(where, "a GitHub expression, evaluated only when the workflow runs")
+        return [_gotoolchain_record(PinKind.UNRESOLVED, relative, line, stripped, note)]
+    return [_gotoolchain_record(PinKind.GOTOOLCHAIN, relative, line, stripped, where)]
+
+
+def _gotoolchain_record(kind: PinKind, relative: str, line: int, raw: str, note: str | None) -> PinRecord:
+    resolved = kind is PinKind.GOTOOLCHAIN
+    return PinRecord(
+        source=PinSource.GITHUB_GOTOOLCHAIN,
+        kind=kind,
+        path=relative,
+        line=line,
+        raw=raw,
+        version=gotoolchain_version(raw) if resolved else None,
+        fix_template="GOTOOLCHAIN: local",
+        note=join_notes(note, gotoolchain_note(raw)) if resolved else note,
+    )
+
+
+def _step_gotoolchain_records(
+    steps: Node | None, owner: str, relative: str, matrix: Node | None
+) -> list[PinRecord]:
+    """GOTOOLCHAIN in the ``env:`` of every step (not only setup-go: ``run: go build`` uses it)."""
+    if not isinstance(steps, SequenceNode):
+        return []
+    records: list[PinRecord] = []
+    for index, step in enumerate(steps.value, start=1):
+        env = mapping_get(step, "env")
+        if env is None:
+            continue
+        name = (scalar_text(mapping_get(step, "name")) or "").strip()
+        label = f"step {name!r}" if name else f"step {index}"
+        records.extend(_gotoolchain_records(env, f"env of {label} of {owner}", relative, matrix))
+    return records
+
+
+def _local_target(root: Path, uses: str, *, action: bool) -> str | None:
+    """The repository file a ``uses: ./...`` names: the action's action.yml/.yaml or the workflow."""
+    target = posixpath.normpath(uses[2:].split("@", 1)[0])
+    if posixpath.isabs(target) or target == ".." or target.startswith("../"):
+        return None
+    candidates = [target] if not action else [f"{target}/action.yml", f"{target}/action.yaml"]
+    if target == ".":
+        candidates = ["action.yml", "action.yaml"]
+    return next((candidate for candidate in candidates if (root / candidate).is_file()), None)
+
+
+def _setup_go_input_uses(steps: Node | None) -> list[tuple[str, str, int]]:
+    """(input name, setup-go input it feeds, line) for setup-go steps of the called action or
+    workflow whose go-version or go-version-file is ``${{ inputs.X }}``."""
+    found: list[tuple[str, str, int]] = []
+    if not isinstance(steps, SequenceNode):
+        return found
+    for step in steps.value:
+        charge()
+        if not _SETUP_GO.match((scalar_text(mapping_get(step, "uses")) or "").strip()):
+            continue
+        with_node = mapping_get(step, "with")
+        for key in ("go-version", "go-version-file"):
+            node = mapping_get(with_node, key)
+            text = (scalar_text(node) or "").strip() if node is not None else ""
+            match = _EXPRESSION.fullmatch(_WORKSPACE_PREFIX.sub("", text))
+            ref = _INPUT_REF.fullmatch(match[1]) if match is not None else None
+            if node is not None and ref is not None:
+                found.append((ref[1] or ref[2], key, node_line(node)))
+    return found
+
+
+def _local_call_records(root: Path, caller: _Step, uses: str, *, action: bool) -> list[PinRecord]:
+    """Values a workflow passes with ``with:`` to a local composite action (``uses: ./dir``) or a
+    reusable workflow (``uses: ./.github/workflows/x.yml``) whose setup-go step reads them from
+    ``${{ inputs.X }}``: the version that builds is the caller's, so it is reported at the caller.
+    """
+    target = _local_target(root, uses, action=action)
+    if target is None or caller.with_node is None:
+        return []
+    try:
+        top, _lines = _document(root, target)
+    except InputError:
+        return []  # The called file is read on its own, and its error reported there.
+    if action:
+        runs = mapping_get(top, "runs")
+        if (scalar_text(mapping_get(runs, "using")) or "").strip().lower() != "composite":
+            return []
+        uses_found = _setup_go_input_uses(mapping_get(runs, "steps"))
+    else:
+        uses_found = []
+        for _name, _key, job in mapping_items(mapping_get(top, "jobs")):
+            uses_found.extend(_setup_go_input_uses(mapping_get(job, "steps")))
+    records: list[PinRecord] = []
+    passed_version = False
+    for input_name, key, _line in sorted(uses_found, key=lambda found: found[1]):
+        node = mapping_get(caller.with_node, input_name)
+        text = (scalar_text(node) or "").strip() if node is not None else ""
+        if node is None or (isinstance(node, ScalarNode) and not text):
+            continue
+        provenance = f"passed to {uses} input {input_name}"
+        if key == "go-version":
+            passed_version = True
+            records.extend(
+                _value_records(
+                    node,
+                    caller,
+                    fix_template=f"{input_name}: '{{version}}'",
+                    provenance=provenance,
+                    allow_expressions=True,
+                )
+            )
+            continue
+        relative = _WORKSPACE_PREFIX.sub("", text)
+        if "${{" in relative:
+            version, note = None, "the path is a GitHub expression, evaluated only when the workflow runs"
+        else:
+            version, note = _read_version_file(root, relative, caller)
+        shadow = "shadowed by the go-version passed to the same call" if passed_version else None
+        records.append(
+            PinRecord(
+                source=PinSource.SETUP_GO_VERSION_FILE,
+                kind=PinKind.REFERENCE,
+                path=caller.path,
+                line=node_line(node),
+                raw=text,
+                version=version,
+                note=join_notes(shadow, provenance, note),
+                shadowed=shadow is not None,
+            )
+        )
+    return records
+
+
 def _document(root: Path, relative: str) -> tuple[Node | None, list[str]]:
     """The single YAML document of a workflow or action file, and its source lines."""
     text = read_text_file(root, relative, allow_crlf=True, allow_bom=True).text
@@ -563,13 +765,32 @@ def extract(root: Path, relative: str) -> list[PinRecord]:
             return []
         records: list[PinRecord] = []
         workflow_env = mapping_get(top, "env")
+        records.extend(_gotoolchain_records(workflow_env, "workflow env", relative, None))
         for job_name, _key, job in mapping_items(mapping_get(top, "jobs")):
             charge()
             matrix = mapping_get(mapping_get(job, "strategy"), "matrix")
             records.extend(_job_image_records(job_name, job, matrix, relative))
+            owner = f"job {job_name}"
+            records.extend(_gotoolchain_records(mapping_get(job, "env"), f"env of {owner}", relative, matrix))
+            container_env = mapping_get(mapping_get(job, "container"), "env")
+            records.extend(
+                _gotoolchain_records(container_env, f"env of the container of {owner}", relative, matrix)
+            )
+            records.extend(_step_gotoolchain_records(mapping_get(job, "steps"), owner, relative, matrix))
             outer_envs = ((f"env of job {job_name}", mapping_get(job, "env")), ("workflow env", workflow_env))
             context = _StepContext(root, relative, source_lines, matrix, outer_envs)
             records.extend(_step_records(context, mapping_get(job, "steps")))
+            called = (scalar_text(mapping_get(job, "uses")) or "").strip()
+            if called.startswith("./"):
+                caller = _Step(
+                    relative,
+                    node_line(mapping_get(job, "uses") or job),
+                    mapping_get(job, "with"),
+                    matrix,
+                    (),
+                    source_lines,
+                )
+                records.extend(_local_call_records(root, caller, called, action=False))
         return _ordered(records)
 
 
@@ -584,7 +805,11 @@ def extract_action(root: Path, relative: str) -> list[PinRecord]:
             context = _StepContext(
                 root, relative, source_lines, None, (), in_action=True, inputs=mapping_get(top, "inputs")
             )
-            return _ordered(_step_records(context, mapping_get(runs, "steps")))
+            steps = mapping_get(runs, "steps")
+            return _ordered(
+                _step_records(context, steps)
+                + _step_gotoolchain_records(steps, "the composite action", relative, None)
+            )
         image = mapping_get(runs, "image")
         if using == "docker" and (scalar_text(image) or "").strip().lower().startswith(_DOCKER_SCHEME):
             return _ordered(

@@ -13,6 +13,12 @@ that builds with another Go. Local includes are read and deep-merged the way Git
 (the including file's keys win, mappings merge key by key), so a job in one file can use the
 variables of another. Includes gogate cannot read (``remote:``, ``project:``, ``template:``,
 ``component:``) each give an UNRESOLVED record, so the report warns that images may be unseen.
+
+Why variable overrides: ``parallel: matrix:`` values and the ``variables:`` of job ``rules:`` and
+``workflow: rules:`` replace a job's variables in some pipelines; each value an image (or
+GOTOOLCHAIN) uses gives its own record at the line it is written. A ``GOTOOLCHAIN`` variable a job
+sees (job, extends, top level, includes) decides which Go its go command runs: a GITLAB_GOTOOLCHAIN
+record.
 """
 
 from __future__ import annotations
@@ -31,12 +37,17 @@ from gogate.errors import InputError
 from gogate.facts.model import PinKind, PinRecord, PinSource
 from gogate.facts.pinsources._common import (
     ExpansionSyntax,
+    Lookup,
     Origin,
+    Piece,
     Variable,
     charge,
     expand,
     golang_image_pin,
+    gotoolchain_note,
+    gotoolchain_version,
     guarded,
+    join_notes,
     load_yaml_documents,
     mapping_entry,
     mapping_get,
@@ -215,10 +226,12 @@ class _Pipeline:
 
         return lookup
 
-    def _variable(self, name: str, key: Node, node: Node | None, scope_name: str) -> Variable:
+    def _variable(
+        self, name: str, key: Node, node: Node | None, scope_name: str, *, in_list: bool = False
+    ) -> Variable:
         label = f"variable {name} ({scope_name})"
         declaration_line = node_line(key)
-        prefix = f"{name}: "
+        prefix = "" if in_list else f"{name}: "
         expandable = True
         if isinstance(node, MappingNode):
             expandable = scalar_text(self.get(node, "expand")) != "false"
@@ -241,6 +254,97 @@ class _Pipeline:
             path=node_path(node),
         )
         return Variable(name, origin, declaration_line, name, None, path=node_path(key))
+
+    def _first(self, lineage: list[tuple[str, Node]], key: str) -> tuple[str, Node] | None:
+        """The job of the lineage that sets ``key`` (extends replaces lists, the job wins), and the value."""
+        for job_name, job in lineage:
+            value = self.get(job, key)
+            if value is not None:
+                return job_name, value
+        return None
+
+    def overrides(self, name: str) -> tuple[list[_Override], list[frozenset[str]]]:
+        """Values that replace a job's variables in some of its pipelines or instances.
+
+        ``parallel: matrix:`` entries (each key a value or a list of values) and the ``variables:``
+        of ``rules:`` entries in the job (or what it extends) and in ``workflow: rules:``. Also the
+        names each matrix entry defines: a name every entry defines never takes the job's value.
+        """
+        lineage = self.lineage(name)
+        found: list[_Override] = []
+        entries: list[frozenset[str]] = []
+        parallel = self._first(lineage, "parallel")
+        matrix = self.get(parallel[1], "matrix") if parallel is not None else None
+        if parallel is not None and isinstance(matrix, SequenceNode):
+            label = f"parallel:matrix of job {parallel[0]}"
+            for entry_node in matrix.value:
+                entry = self.deref(entry_node)
+                names: set[str] = set()
+                for variable, key, value_node in mapping_items(entry):
+                    charge()
+                    value = self.deref(value_node)
+                    names.add(variable)
+                    in_list = isinstance(value, SequenceNode)
+                    items = value.value if isinstance(value, SequenceNode) else [value]
+                    found.extend(
+                        _Override(variable, self._variable(variable, key, item, label, in_list=in_list))
+                        for item in items
+                    )
+                entries.append(frozenset(names))
+        rules = self._first(lineage, "rules")
+        if rules is not None:
+            found.extend(self._rule_overrides(rules[1], f"of job {rules[0]}", workflow=False))
+        found.extend(
+            self._rule_overrides(self.get(self.get(self.top, "workflow"), "rules"), "", workflow=True)
+        )
+        return found, entries
+
+    def _rule_overrides(self, rules: Node | None, owner: str, *, workflow: bool) -> Iterator[_Override]:
+        if not isinstance(rules, SequenceNode):
+            return
+        for index, rule_node in enumerate(rules.value):
+            rule = self.deref(rule_node)
+            condition = (scalar_text(self.get(rule, "if")) or "").strip()
+            where = f"workflow:rules[{index}]" if workflow else f"rules[{index}] {owner}"
+            label = f"{where}, if: {condition}" if condition else where
+            for variable, key, value in mapping_items(self.get(rule, "variables")):
+                charge()
+                yield _Override(variable, self._variable(variable, key, self.deref(value), label), workflow)
+
+    def defines(self, context: _Context, name: str) -> bool:
+        """The job (or what it extends) defines ``name`` itself: it wins over workflow:rules values."""
+        return any(
+            mapping_entry(self.deref(scope.mapping), name) is not None
+            for scope in context.scopes
+            if scope.name != "top-level variables"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Override:
+    """A value that replaces variable ``name`` for some pipelines or job instances."""
+
+    name: str
+    variable: Variable
+    workflow: bool = False
+
+
+def _tracked(lookup: Lookup) -> tuple[Lookup, set[str]]:
+    """``lookup`` that remembers every name looked up (the variables a value depends on)."""
+    used: set[str] = set()
+
+    def tracked(name: str) -> Variable | None:
+        used.add(name)
+        return lookup(name)
+
+    return tracked, used
+
+
+def _overridden(lookup: Lookup, override: _Override) -> Lookup:
+    def inner(name: str) -> Variable | None:
+        return override.variable if name == override.name else lookup(name)
+
+    return inner
 
 
 def _image_origin(node: Node | None, pipeline: _Pipeline) -> Origin | None:
@@ -477,13 +581,18 @@ def _include_entries(include: Node | None) -> Iterator[_IncludeEntry]:
         yield _IncludeEntry(kind, value, line, raw)
 
 
-def _image_records(configuration: _Configuration, top: MappingNode, relative: str) -> list[PinRecord]:
+def _pipeline_records(configuration: _Configuration, top: MappingNode, relative: str) -> list[PinRecord]:
     pipeline = _Pipeline(top)
     contexts = list(pipeline.contexts())
     users = Counter(id(context.image) for context in contexts if context.image is not None)
     several_files = configuration.files > 1
     records: list[PinRecord] = []
     for context in contexts:
+        is_job = not context.template and context.name in pipeline.jobs
+        overrides, matrix_entries = pipeline.overrides(context.name) if is_job else ([], [])
+        base = pipeline.variables(context.scopes)
+        if is_job:
+            records.extend(_gotoolchain_records(pipeline, context, base, overrides, matrix_entries, relative))
         use = _image_origin(context.image, pipeline)
         if use is None:
             continue
@@ -499,21 +608,118 @@ def _image_records(configuration: _Configuration, top: MappingNode, relative: st
                 )
             )
             continue
-        pieces = expand(use, pipeline.variables(context.scopes), _SYNTAX)
-        pin = golang_image_pin(
-            pieces,
-            use_name="image",
-            use_line=use.line,
-            undefined_hint=_UNDEFINED_HINT,
-            use_path=use.path if several_files else None,
-        )
-        if pin is None:
+        tracked, used = _tracked(base)
+        pieces = expand(use, tracked, _SYNTAX)
+
+        def image_pin(pieces: list[Piece], use: Origin = use) -> PinRecord | None:
+            pin = golang_image_pin(
+                pieces,
+                use_name="image",
+                use_line=use.line,
+                undefined_hint=_UNDEFINED_HINT,
+                use_path=use.path if several_files else None,
+            )
+            return pin.record(PinSource.GITLAB_CI, relative) if pin is not None else None
+
+        baseline = image_pin(pieces)
+        if baseline is None:
             continue
         # A template's unresolvable variable is judged in the jobs that use the template.
-        if pin.kind is PinKind.UNRESOLVED and context.template and users[id(context.image)] > 1:
-            continue
-        records.append(pin.record(PinSource.GITLAB_CI, relative))
+        skip = baseline.kind is PinKind.UNRESOLVED and context.template and users[id(context.image)] > 1
+        if not skip and not _matrix_covers(matrix_entries, used):
+            records.append(baseline)
+        for override in _applicable(pipeline, context, overrides, used):
+            record = image_pin(expand(use, _overridden(base, override), _SYNTAX))
+            if record is not None:
+                records.append(record)
     return records
+
+
+def _matrix_covers(entries: list[frozenset[str]], used: set[str]) -> bool:
+    """Every ``parallel:matrix`` entry sets a variable the value uses: the job's own value is never used."""
+    return bool(entries) and any(all(name in entry for entry in entries) for name in used)
+
+
+def _applicable(
+    pipeline: _Pipeline, context: _Context, overrides: list[_Override], used: set[str]
+) -> list[_Override]:
+    return [
+        override
+        for override in overrides
+        if override.name in used and not (override.workflow and pipeline.defines(context, override.name))
+    ]
+
+
+def _gotoolchain_records(
+    pipeline: _Pipeline,
+    context: _Context,
+    base: Lookup,
+    overrides: list[_Override],
+    matrix_entries: list[frozenset[str]],
+    relative: str,
+) -> list[PinRecord]:
+    """The GOTOOLCHAIN a job runs with: from its variables (job, extends, top-level, includes),
+    and every ``parallel:matrix`` or ``rules:variables`` value that replaces it."""
+    tracked, used = _tracked(base)
+    variable = tracked("GOTOOLCHAIN")
+    records: list[PinRecord] = []
+    if variable is not None:
+        record = _gotoolchain_record(variable, tracked, relative)
+        if not _matrix_covers(matrix_entries, used):
+            records.append(record)
+    else:
+        used.add("GOTOOLCHAIN")
+    for override in _applicable(pipeline, context, overrides, used):
+        lookup = _overridden(base, override)
+        found = lookup("GOTOOLCHAIN")
+        if found is not None:
+            records.append(_gotoolchain_record(found, lookup, relative))
+    return records
+
+
+def _gotoolchain_record(variable: Variable, lookup: Lookup, relative: str) -> PinRecord:
+    """The record of a GOTOOLCHAIN variable, at the line where its value is written."""
+    path = variable.path or relative
+    if variable.value is None:
+        return PinRecord(
+            source=PinSource.GITLAB_GOTOOLCHAIN,
+            kind=PinKind.UNRESOLVED,
+            path=path,
+            line=variable.declaration_line,
+            raw="",
+            fix_template="GOTOOLCHAIN: local",
+            note="variable GOTOOLCHAIN has no single value",
+        )
+    origin = variable.value
+    pieces = expand(origin, lookup, _SYNTAX)
+    where = origin.label
+    unresolved = next((piece for piece in pieces if piece.unresolved or "$" in piece.text), None)
+    if unresolved is not None:
+        return PinRecord(
+            source=PinSource.GITLAB_GOTOOLCHAIN,
+            kind=PinKind.UNRESOLVED,
+            path=unresolved.origin.path or path,
+            line=unresolved.origin.line_at(unresolved.start),
+            raw=unresolved.origin.written,
+            fix_template=unresolved.origin.template_prefix + "local" + unresolved.origin.template_suffix,
+            note=join_notes(where, f"{unresolved.text} {_UNDEFINED_HINT}"),
+        )
+    text = "".join(piece.text for piece in pieces)
+    first = next((piece for piece in pieces if piece.text), None)
+    owner = first.origin if first is not None else origin
+    note = where
+    if owner is not origin and owner.label is not None:
+        note = f"{owner.label}, used in GOTOOLCHAIN ({where})"
+    return PinRecord(
+        source=PinSource.GITLAB_GOTOOLCHAIN,
+        kind=PinKind.GOTOOLCHAIN,
+        path=owner.path or path,
+        line=owner.line_at(first.start) if first is not None else owner.line,
+        raw=text,
+        version=gotoolchain_version(text),
+        fix_template=owner.template_prefix + "local" + owner.template_suffix,
+        note=join_notes(note, owner.note, gotoolchain_note(text)),
+    )
 
 
 def extract(root: Path, relative: str) -> list[PinRecord]:
@@ -528,7 +734,7 @@ def extract(root: Path, relative: str) -> list[PinRecord]:
         top = configuration.load(relative)
         records = list(configuration.records)
         if isinstance(top, MappingNode):
-            records.extend(_image_records(configuration, top, relative))
+            records.extend(_pipeline_records(configuration, top, relative))
     # The main file first, then included files; line order within a file.
     return sorted(
         dict.fromkeys(records), key=lambda record: (record.path != relative, record.path, record.line)
