@@ -15,6 +15,7 @@ from gogate.checks.registry import CHECKS
 from gogate.config import Config
 from gogate.facts.pins import gather_repo_facts
 from gogate.facts.toolchain import gather_toolchain_facts
+from gogate.lockfile import gather_lock_facts
 from gogate.redact import redact
 from gogate.results import CheckResult, Finding, GateResult, Severity, Status, worst_status
 
@@ -29,13 +30,14 @@ _SEVERITY_STATUS = {
 
 
 def gather_facts(config: Config, environ: Mapping[str, str]) -> Facts:
-    """Read the repository, and run go only when a selected check needs the toolchain."""
+    """Read the repository; run go and read gogate.lock only when a selected check needs them."""
     repo = gather_repo_facts(config.root, pin_file=config.pin_file)
     needs = {need for check_id in config.checks for need in CHECKS[check_id].needs}
     toolchain = None
     if Need.TOOLCHAIN in needs:
         toolchain = gather_toolchain_facts(config.root, go=config.go, environ=environ)
-    return Facts(repo=repo, toolchain=toolchain)
+    lock = gather_lock_facts(config.root) if Need.LOCK in needs else None
+    return Facts(repo=repo, toolchain=toolchain, lock=lock)
 
 
 def _apply_severity(finding: Finding, severity: Mapping[str, Severity]) -> Finding:

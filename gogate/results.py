@@ -117,8 +117,10 @@ class GateResult(BaseModel):
 
     @property
     def undecided(self) -> bool:
-        """True when some check could not run, so the gate cannot say "passed"."""
-        return any(result.status is Status.ERROR for result in self.results)
+        """True when some check could not run, or no check verified anything: never "passed"."""
+        if any(result.status is Status.ERROR for result in self.results):
+            return True
+        return all(result.status is Status.SKIP for result in self.results)
 
     def all_findings(self) -> tuple[Finding, ...]:
         return tuple(finding for result in self.results for finding in result.findings)

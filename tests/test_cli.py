@@ -151,3 +151,9 @@ def test_closed_pipe_keeps_the_verdict(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_nothing_verified_is_not_a_pass(tmp_path: Path) -> None:
+    code, out, _ = _run(["check", str(_repo(tmp_path)), "--only", "lock"])
+    assert code == 3
+    assert "could not decide: every check was skipped, so nothing was verified" in out

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from gogate.facts.model import GoToolchainFacts, RepoFacts
+from gogate.lockfile import LockFacts
 from gogate.results import Finding, Status
 
 __all__ = ["Check", "CheckReport", "Facts", "Mode", "Need"]
@@ -33,6 +34,7 @@ class Need(enum.StrEnum):
 
     REPO = "repo"
     TOOLCHAIN = "toolchain"
+    LOCK = "lock"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class Facts:
 
     repo: RepoFacts
     toolchain: GoToolchainFacts | None = None
+    lock: LockFacts | None = None
 
 
 @dataclass(frozen=True, slots=True)

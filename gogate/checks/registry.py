@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from gogate.checks.goenv import GoEnvCheck
 from gogate.checks.interface import Check
+from gogate.checks.lock import LockCheck
 from gogate.checks.pins import PinsCheck
 from gogate.checks.toolchain import ToolchainCheck
 
@@ -18,6 +19,7 @@ CHECKS: dict[str, Check] = {
         PinsCheck(),
         ToolchainCheck(),
         GoEnvCheck(),
+        LockCheck(),
     )
 }
 

@@ -88,6 +88,8 @@ def verdict_text(result: GateResult) -> str:
 
 def _could_not_run(result: GateResult) -> str:
     errored = [check.check_id for check in result.results if check.status is Status.ERROR]
+    if not errored:
+        return "every check was skipped, so nothing was verified"
     return f"{len(errored)} check(s) could not run ({', '.join(errored)})"
 
 
