@@ -94,8 +94,64 @@ def _parser() -> argparse.ArgumentParser:
         help="color the terminal report (default auto; NO_COLOR disables auto) [GOGATE_COLOR]",
     )
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of a report or of .gogate.yaml")
-    schema.add_argument("which", nargs="?", choices=["report", "config"], default="report")
+    toolchain = commands.add_parser("toolchain", help="verify a Go release archive or an installed GOROOT")
+    toolchain_commands = toolchain.add_subparsers(dest="toolchain_command", metavar="COMMAND")
+    toolchain_commands.required = True
+    verify = toolchain_commands.add_parser(
+        "verify",
+        help="verify --archive FILE or --goroot DIR against gogate.lock, the download index or the sumdb",
+        description="Verify a release archive (SHA-256 and BLAKE3 in one pass, against gogate.lock and the "
+        "official download index) or an installed GOROOT (its toolchain-module h1 against --expect, "
+        "gogate.lock or the Go checksum database). Read-only.",
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    verify.add_argument("--goroot", metavar="DIR", help="an installed Go tree")
+    verify.add_argument(
+        "--archive",
+        metavar="FILE",
+        help="a release archive (with --goroot: the reference used to list the files that differ)",
+    )
+    verify.add_argument(
+        "--expect", metavar="H1", help="with --goroot: the expected h1:… of the toolchain module"
+    )
+    lock = commands.add_parser(
+        "lock",
+        help="write gogate.lock for the pinned release (the one writing command)",
+        description="Download the pinned release's archives from the download index, verify them against "
+        "the official SHA-256, and record SHA-256, BLAKE3 and the toolchain-module h1 per platform in "
+        "gogate.lock (written atomically; prints what changed).",
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    lock.add_argument(
+        "--platform",
+        action="append",
+        metavar="OS/ARCH",
+        dest="platforms",
+        help="platform to lock (repeatable; default linux/amd64 and linux/arm64)",
+    )
+    for command in (verify, lock):
+        command.add_argument("path", nargs="?", default=".", help="repository root (default: .)")
+        command.add_argument(
+            "--version",
+            dest="go_version",
+            metavar="GOVERSION",
+            help="the release (default: the repository's pin)",
+        )
+        command.add_argument("--offline", action="store_true", help="use gogate.lock only; no network")
+        command.add_argument(
+            "--dl-base",
+            metavar="URL",
+            help="download index base URL (default "
+            "https://go.dev/dl; mirrors such as https://golang.google.cn/dl) [GOGATE_DL_BASE]",
+        )
+    verify.add_argument("--platform", metavar="OS/ARCH", help="default: from the file name or pkg/tool")
+
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of a report, .gogate.yaml or gogate.lock"
+    )
+    schema.add_argument("which", nargs="?", choices=["report", "config", "lock"], default="report")
     commands.add_parser("checks", help="list the checks and their rule ids (for severities)")
     return parser
 
@@ -231,11 +287,44 @@ def _discard_stdout(stdout: TextIO) -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+def _run_toolchain_command(args: argparse.Namespace, environ: Mapping[str, str], stdout: TextIO) -> ExitCode:
+    from gogate.commands import ToolchainOptions, run_lock, verify_archive_file, verify_goroot
+
+    cache = environ.get("GOGATE_CACHE_DIR") or str(
+        Path(environ.get("HOME", "~")).expanduser() / ".cache" / "gogate"
+    )
+    options = ToolchainOptions(
+        root=Path(args.path).resolve(),
+        version=args.go_version,
+        platform=getattr(args, "platform", None),
+        offline=args.offline,
+        dl_base=args.dl_base or environ.get("GOGATE_DL_BASE") or "https://go.dev/dl",
+        gosumdb=environ.get("GOSUMDB"),
+        goproxy=environ.get("GOPROXY"),
+        cache_dir=Path(cache),
+    )
+    if args.command == "lock":
+        outcome = run_lock(args.platforms or ["linux/amd64", "linux/arm64"], options)
+    elif args.goroot:
+        archive = Path(args.archive) if args.archive else None
+        outcome = verify_goroot(Path(args.goroot), args.expect, archive, options)
+    elif args.archive:
+        outcome = verify_archive_file(Path(args.archive), options)
+    else:
+        raise UsageError("toolchain verify: pass --archive FILE or --goroot DIR")
+    stdout.write("".join(redact(line) + "\n" for line in outcome.lines))
+    return outcome.code
+
+
 def _run_schema(which: str, stdout: TextIO) -> ExitCode:
     if which == "config":
         from gogate.config import FileConfig
 
         schema: dict[str, Any] = FileConfig.model_json_schema()
+    elif which == "lock":
+        from gogate.lockfile import lock_json_schema
+
+        schema = dict(lock_json_schema())
     else:
         from gogate.report import report_json_schema
 
@@ -274,6 +363,8 @@ def main(
             return int(_run_check(args, environ, stdout, stderr))
         if args.command == "schema":
             return int(_run_schema(args.which, stdout))
+        if args.command in ("toolchain", "lock"):
+            return int(_run_toolchain_command(args, environ, stdout))
         return int(_run_list(stdout))
     except GogateError as error:
         stderr.write(f"gogate: error: {redact(error.diagnostics())}\n")
