@@ -372,6 +372,10 @@ def main(
     except KeyboardInterrupt:
         stderr.write("gogate: interrupted\n")
         return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # `gogate checks | head`: the reader has what it wanted.
+        _discard_stdout(stdout)
+        return int(ExitCode.PASSED)
     except Exception as error:  # noqa: BLE001 - the last line of defence maps bugs to exit 4
         details = redact("".join(traceback.format_exception(error)))
         stderr.write(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-from gogate import __version__, goversion
+from gogate import __version__
 from gogate.checks.interface import Check, CheckReport, Facts, Need
 from gogate.checks.registry import CHECKS
 from gogate.config import Config
@@ -118,7 +118,7 @@ def run_gate(config: Config, environ: Mapping[str, str]) -> GateResult:
         gogate_version=__version__,
         root=str(config.root),
         mode=config.mode.value,
-        pinned_version=pin.version if pin is not None and goversion.is_release(pin.version or "") else None,
+        pinned_version=pin.version if pin is not None else None,
         pin_source=f"{pin.path}:{pin.line}" if pin is not None else None,
         running_version=running,
         results=results,

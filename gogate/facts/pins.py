@@ -46,7 +46,9 @@ def _walk(root: Path) -> Iterator[str]:
         raise InputError(Path(where).as_posix(), f"cannot be read: {error.strerror or error}")
 
     for directory, subdirs, files in os.walk(root, onerror=unreadable):
-        subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS)
+        # "@" only appears in module-cache directories (module@version, @v): a GOPATH or GOMODCACHE
+        # inside the checkout (a common CI cache setup) holds dependencies' files, not this repository's.
+        subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS and "@" not in d)
         relative_dir = Path(os.path.relpath(directory, root)).as_posix()
         for name in sorted(files):
             yield name if relative_dir == "." else f"{relative_dir}/{name}"

@@ -257,3 +257,15 @@ def test_ranges_and_build_gotoolchain_that_exclude_the_pin_fail(gate: Gate, file
     gate.write({name: text.format(**values) for name, text in files.items()})
     run = gate.run("--only", "pins")
     assert run.code == 1, run.out
+
+
+def test_module_cache_inside_the_checkout_is_not_the_repository(gate: Gate) -> None:
+    dependency = ".go/pkg/mod/github.com/example/dep@v1.2.3"
+    gate.write(
+        {
+            f"{dependency}/go.mod": "module github.com/example/dep\n\ngo 1.21\ntoolchain go1.21.0\n",
+            f"{dependency}/Dockerfile": "FROM golang:1.20-alpine\n",
+            ".go/pkg/mod/cache/download/github.com/example/dep/@v/v1.2.3.mod": "module x\ngo 1.99\n",
+        }
+    )
+    assert gate.run().code == 0
