@@ -161,6 +161,8 @@ def test_nothing_verified_is_not_a_pass(tmp_path: Path) -> None:
 
 def test_closed_pipe_on_listing_is_quiet() -> None:
     command = f"{sys.executable} -m gogate checks | true"
-    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
