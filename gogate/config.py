@@ -168,7 +168,7 @@ def load_file_config(root: Path, relative: str) -> FileConfig:
         raise ConfigError(f"{where}: {key}: {problem['msg']}") from error
 
 
-_GATE_CHECKS = ("pins", "toolchain", "lock")
+_GATE_CHECKS = ("pins", "toolchain", "lock", "goroot")
 
 
 def _refuse_waiving_gate_checks(config_file: str | None, deselected: Sequence[str]) -> None:

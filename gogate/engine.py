@@ -13,6 +13,7 @@ from gogate import __version__
 from gogate.checks.interface import Check, CheckReport, Facts, Need
 from gogate.checks.registry import CHECKS
 from gogate.config import Config
+from gogate.facts.goroot import gather_goroot_facts
 from gogate.facts.pins import gather_repo_facts
 from gogate.facts.toolchain import gather_toolchain_facts
 from gogate.lockfile import gather_lock_facts
@@ -37,7 +38,10 @@ def gather_facts(config: Config, environ: Mapping[str, str]) -> Facts:
     if Need.TOOLCHAIN in needs:
         toolchain = gather_toolchain_facts(config.root, go=config.go, environ=environ)
     lock = gather_lock_facts(config.root) if Need.LOCK in needs else None
-    return Facts(repo=repo, toolchain=toolchain, lock=lock)
+    goroot = None
+    if Need.GOROOT in needs and toolchain is not None:
+        goroot = gather_goroot_facts(toolchain, lock, environ=environ)
+    return Facts(repo=repo, toolchain=toolchain, lock=lock, goroot=goroot)
 
 
 def _apply_severity(finding: Finding, severity: Mapping[str, Severity]) -> Finding:

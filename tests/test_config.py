@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from gogate.checks.interface import Mode
+from gogate.checks.registry import CHECKS
 from gogate.config import Color, build_config
 from gogate.errors import ConfigError
 from gogate.results import Severity
@@ -32,7 +33,7 @@ def test_defaults(tmp_path: Path) -> None:
         Color.AUTO,
         False,
     )
-    assert config.checks == ("pins", "toolchain", "goenv", "lock")
+    assert config.checks == tuple(CHECKS)
 
 
 @pytest.mark.parametrize(
@@ -55,13 +56,13 @@ def test_precedence_flag_over_env_over_file(tmp_path: Path) -> None:
         _config(tmp_path, file=file, env={"GOGATE_MODE": "minimal"}, flags={"mode": "full"}).mode is Mode.FULL
     )
     config = _config(tmp_path, file=file, env={"GOGATE_SKIP": "toolchain"})
-    assert config.checks == ("pins", "goenv", "lock")
+    assert config.checks == tuple(c for c in CHECKS if c != "toolchain")
     assert config.pin_file == "pins/go.txt"
 
 
 def test_only_and_skip(tmp_path: Path) -> None:
     config = _config(tmp_path, flags={"only": "pins,goenv", "skip": "goenv"})
-    assert (config.checks, config.deselected) == (("pins",), ("toolchain", "goenv", "lock"))
+    assert (config.checks, config.deselected) == (("pins",), tuple(c for c in CHECKS if c != "pins"))
 
 
 def test_severity_and_reports_from_file(tmp_path: Path) -> None:
@@ -94,7 +95,7 @@ def test_invalid_configuration_names_its_origin(tmp_path: Path, kwargs: dict, me
 
 def test_selecting_no_check_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--skip: no check left to run"):
-        _config(tmp_path, flags={"skip": "pins,toolchain,goenv,lock"})
+        _config(tmp_path, flags={"skip": ",".join(CHECKS)})
 
 
 @pytest.mark.parametrize("key", ["pins.mismatch", "pins", "toolchain", "toolchain.installed-mismatch"])
@@ -135,7 +136,7 @@ class TestRepositoryFileCannotWaiveTheGate:
         [
             ("go: tools/go\n", "go: the go command to verify can only be chosen by --go or GOGATE_GO"),
             ("skip: [pins]\n", "only/skip: pins decide the gate"),
-            ("only: [goenv]\n", "only/skip: pins, toolchain, lock decide the gate"),
+            ("only: [goenv]\n", "only/skip: pins, toolchain, lock, goroot decide the gate"),
             ("reports: {junit: ../x.xml}\n", "reports.junit: '../x.xml' must be a relative path"),
             ("reports: {json: /tmp/r.json}\n", "reports.json: '/tmp/r.json' must be a relative path"),
         ],
@@ -150,9 +151,9 @@ class TestRepositoryFileCannotWaiveTheGate:
         trusted.parent.mkdir()
         trusted.write_text("go: /opt/go/bin/go\nskip: [pins]\n")
         config = _config(tmp_path, flags={"config": str(trusted)})
-        assert (config.go, config.checks) == ("/opt/go/bin/go", ("toolchain", "goenv", "lock"))
+        assert (config.go, config.checks) == ("/opt/go/bin/go", tuple(c for c in CHECKS if c != "pins"))
 
     def test_flags_take_the_selection_whole(self, tmp_path: Path) -> None:
         config = _config(tmp_path, file="skip: [goenv]\n", flags={"only": "goenv"})
         assert config.checks == ("goenv",)
-        assert _config(tmp_path, file="skip: [goenv]\n").checks == ("pins", "toolchain", "lock")
+        assert _config(tmp_path, file="skip: [goenv]\n").checks == tuple(c for c in CHECKS if c != "goenv")

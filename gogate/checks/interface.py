@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from gogate.facts.goroot import GorootFacts
 from gogate.facts.model import GoToolchainFacts, RepoFacts
 from gogate.lockfile import LockFacts
 from gogate.results import Finding, Status
@@ -35,6 +36,7 @@ class Need(enum.StrEnum):
     REPO = "repo"
     TOOLCHAIN = "toolchain"
     LOCK = "lock"
+    GOROOT = "goroot"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class Facts:
     repo: RepoFacts
     toolchain: GoToolchainFacts | None = None
     lock: LockFacts | None = None
+    goroot: GorootFacts | None = None
 
 
 @dataclass(frozen=True, slots=True)

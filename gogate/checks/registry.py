@@ -6,6 +6,7 @@ Order is report order. The CLI's --only/--skip choices and the README's checks t
 from __future__ import annotations
 
 from gogate.checks.goenv import GoEnvCheck
+from gogate.checks.goroot import GorootCheck
 from gogate.checks.interface import Check
 from gogate.checks.lock import LockCheck
 from gogate.checks.pins import PinsCheck
@@ -20,6 +21,7 @@ CHECKS: dict[str, Check] = {
         ToolchainCheck(),
         GoEnvCheck(),
         LockCheck(),
+        GorootCheck(),
     )
 }
 

@@ -1,0 +1,69 @@
+"""Where the official toolchain-module ``h1:`` comes from: the Go checksum database.
+
+Shared by ``gogate toolchain verify --goroot`` and the ``goroot`` check. The database is read
+through GOPROXY when the proxy offers it (``<proxy>/sumdb/<name>/supported``), as cmd/go does:
+CI networks often reach the proxy and not sum.golang.org. Whichever URL serves it, the signed tree
+head, the inclusion proof and the fork check are verified by :mod:`gogate.sumdb.client`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gogate.errors import InfrastructureError
+
+if TYPE_CHECKING:
+    from gogate.sumdb.client import SumdbConfig
+
+__all__ = ["TOOLCHAIN_MODULE", "sumdb_toolchain_h1", "through_proxy"]
+
+TOOLCHAIN_MODULE = "golang.org/toolchain"
+
+
+def through_proxy(config: SumdbConfig, goproxy: str | None) -> SumdbConfig:
+    """The same database, read through the first proxy in GOPROXY that says it proxies it."""
+    from gogate.http import HttpPolicy, http_get
+
+    if config.explicit_url:
+        return config
+    for entry in re.split(r"[,|]", goproxy or "https://proxy.golang.org,direct"):
+        if not entry.startswith(("https://", "http://")):
+            continue
+        base = f"{entry.rstrip('/')}/sumdb/{config.name}"
+        try:
+            http_get(
+                f"{base}/supported",
+                lambda response, shown: None,
+                policy=HttpPolicy(timeout=10, retries=0),
+                what="checksum database proxy",
+            )
+        except InfrastructureError:
+            continue
+        return dataclasses.replace(config, url=base)
+    return config
+
+
+def sumdb_toolchain_h1(
+    module_version: str, *, gosumdb: str | None, goproxy: str | None, cache_dir: Path
+) -> str:
+    """The verified ``h1:`` the checksum database records for golang.org/toolchain@<module_version>.
+
+    Raises SumdbDisabledError for GOSUMDB=off, InfrastructureError when it cannot be reached, and
+    SumdbSecurityError when what it serves does not verify.
+    """
+    from gogate.sumdb.client import SumdbClient, require_gosumdb
+
+    config = through_proxy(require_gosumdb(gosumdb), goproxy)
+    with SumdbClient(config, cache_dir / "sumdb") as client:
+        result = client.lookup(TOOLCHAIN_MODULE, module_version)
+    for line in result.lines:
+        fields = line.split()
+        if len(fields) == 3 and fields[1] == module_version:
+            return fields[2]
+    raise InfrastructureError(
+        f"the checksum database has no zip hash for {TOOLCHAIN_MODULE}@{module_version}",
+        remediation="check that this Go release exists for this platform",
+    )
