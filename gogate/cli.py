@@ -80,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
         const=True,
         help="exit 1 on warnings too [GOGATE_FAIL_ON_WARNINGS]",
     )
+    check.add_argument(
+        "--archive",
+        action="append",
+        metavar="FILE",
+        help="a local release archive the "
+        "toolchain-archive check verifies (repeatable) [GOGATE_ARCHIVES, os.pathsep-separated]",
+    )
     check.add_argument("--junit", metavar="FILE", help="write a JUnit XML report [GOGATE_JUNIT]")
     check.add_argument(
         "--json", metavar="FILE", help="write a JSON report (schema: gogate schema) [GOGATE_JSON]"
@@ -157,6 +164,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 _CHECK_FLAGS = (
+    "archive",
     "config",
     "mode",
     "only",

@@ -7,6 +7,7 @@ naming the key and its line. Engine code only ever sees the frozen :class:`Confi
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -74,6 +75,7 @@ class FileConfig(BaseModel):
     go: str | None = None
     color: Color | None = None
     reports: _FileReports | None = None
+    archives: list[str] | None = None
 
     @field_validator("severity", mode="before")
     @classmethod
@@ -101,6 +103,8 @@ class Config:
     reports: ReportPaths
     config_file: str | None = None
     mode_reason: str = ""
+    archives: tuple[str, ...] = ()
+    """Local release archives the toolchain-archive check verifies."""
 
 
 def default_mode(environ: Mapping[str, str]) -> tuple[Mode, str]:
@@ -168,7 +172,7 @@ def load_file_config(root: Path, relative: str) -> FileConfig:
         raise ConfigError(f"{where}: {key}: {problem['msg']}") from error
 
 
-_GATE_CHECKS = ("pins", "toolchain", "lock", "goroot")
+_GATE_CHECKS = ("pins", "toolchain", "lock", "goroot", "toolchain-archive")
 
 
 def _refuse_waiving_gate_checks(config_file: str | None, deselected: Sequence[str]) -> None:
@@ -346,7 +350,14 @@ def build_config(
         raise ConfigError(
             f"reports {', '.join(to_stdout)} are all set to '-': only one can be written to standard output"
         )
+    archive_value = flags.get("archive") or (
+        environ["GOGATE_ARCHIVES"].split(os.pathsep) if environ.get("GOGATE_ARCHIVES") else None
+    )
+    if archive_value is None and file_config.archives:
+        archive_value = [str(root / path) for path in file_config.archives]
+    archives = tuple(str(path) for path in archive_value or ())
     return Config(
+        archives=archives,
         root=root,
         mode=mode,
         pin_file=pin_file,

@@ -10,9 +10,10 @@ import time
 from collections.abc import Mapping
 
 from gogate import __version__
-from gogate.checks.interface import Check, CheckReport, Facts, Need
+from gogate.checks.interface import Check, CheckReport, Facts, Mode, Need
 from gogate.checks.registry import CHECKS
 from gogate.config import Config
+from gogate.facts.archives import gather_archive_facts
 from gogate.facts.goroot import gather_goroot_facts
 from gogate.facts.pins import gather_repo_facts
 from gogate.facts.toolchain import gather_toolchain_facts
@@ -41,7 +42,13 @@ def gather_facts(config: Config, environ: Mapping[str, str]) -> Facts:
     goroot = None
     if Need.GOROOT in needs and toolchain is not None:
         goroot = gather_goroot_facts(toolchain, lock, environ=environ)
-    return Facts(repo=repo, toolchain=toolchain, lock=lock, goroot=goroot)
+    archives = None
+    pin = repo.pin.version if repo.pin is not None else None
+    if Need.ARCHIVES in needs and config.archives and pin is not None:
+        archives = gather_archive_facts(
+            config.archives, pin, lock, use_index=config.mode is Mode.FULL, environ=environ
+        )
+    return Facts(repo=repo, toolchain=toolchain, lock=lock, goroot=goroot, archives=archives)
 
 
 def _apply_severity(finding: Finding, severity: Mapping[str, Severity]) -> Finding:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from gogate.facts.archives import ArchiveFacts
 from gogate.facts.goroot import GorootFacts
 from gogate.facts.model import GoToolchainFacts, RepoFacts
 from gogate.lockfile import LockFacts
@@ -37,6 +38,7 @@ class Need(enum.StrEnum):
     TOOLCHAIN = "toolchain"
     LOCK = "lock"
     GOROOT = "goroot"
+    ARCHIVES = "archives"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,7 @@ class Facts:
     toolchain: GoToolchainFacts | None = None
     lock: LockFacts | None = None
     goroot: GorootFacts | None = None
+    archives: ArchiveFacts | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from gogate.checks.interface import Check
 from gogate.checks.lock import LockCheck
 from gogate.checks.pins import PinsCheck
 from gogate.checks.toolchain import ToolchainCheck
+from gogate.checks.toolchain_archive import ToolchainArchiveCheck
 
 __all__ = ["CHECKS", "all_rules", "configurable_keys"]
 
@@ -22,6 +23,7 @@ CHECKS: dict[str, Check] = {
         GoEnvCheck(),
         LockCheck(),
         GorootCheck(),
+        ToolchainArchiveCheck(),
     )
 }
 

@@ -1,0 +1,112 @@
+"""Local copies of the pinned release's archives, verified once per run for the toolchain-archive check.
+
+Each archive is hashed in one read pass (SHA-256 and BLAKE3) and compared with gogate.lock and, in
+full mode, with the official download index. The comparisons are facts; the check judges them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from gogate.errors import GogateError
+from gogate.lockfile import LockFacts
+
+__all__ = ["ArchiveFacts", "ArchiveItem", "ArchiveComparison", "gather_archive_facts"]
+
+_NAME = re.compile(r"^go[^/]+?\.(?P<goos>[a-z0-9]+)-(?P<arch>[a-z0-9]+)\.(tar\.gz|zip)$")
+
+
+class ArchiveComparison(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    subject: str
+    expected: str | None
+    found: str | None
+    status: str
+    """'pass', 'fail' or 'not-verified'."""
+
+
+class ArchiveItem(BaseModel):
+    """One configured archive and how it compared."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str
+    platform: str | None = None
+    comparisons: tuple[ArchiveComparison, ...] = ()
+    authenticated: bool = False
+    error: str | None = None
+
+
+class ArchiveFacts(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    items: tuple[ArchiveItem, ...] = ()
+    index_error: str | None = None
+
+
+def gather_archive_facts(
+    archives: tuple[str, ...],
+    version: str,
+    lock: LockFacts | None,
+    *,
+    use_index: bool,
+    environ: Mapping[str, str],
+) -> ArchiveFacts:
+    """Verify each archive against the lock and, when ``use_index``, the official download index."""
+    from gogate.archive_verify import verify_archive
+    from gogate.dlindex import GO_DEV_REDIRECT_HOSTS, DownloadIndex, fetch_index
+    from gogate.http import HttpPolicy
+
+    index: DownloadIndex | None = None
+    index_error = None
+    if use_index and archives:
+        try:
+            base = environ.get("GOGATE_DL_BASE") or "https://go.dev/dl"
+            index = fetch_index(base, policy=HttpPolicy(redirect_hosts=GO_DEV_REDIRECT_HOSTS))
+        except GogateError as error:
+            index_error = error.diagnostics()
+    items = []
+    for archive in archives:
+        path = Path(archive)
+        match = _NAME.match(path.name)
+        if match is None:
+            items.append(
+                ArchiveItem(path=archive, error=f"{path.name} is not named like a Go release archive")
+            )
+            continue
+        goarch = "arm" if match.group("arch") == "armv6l" else match.group("arch")
+        platform = f"{match.group('goos')}/{goarch}"
+        locked = lock.lock if lock is not None else None
+        entry = None
+        if locked is not None and locked.go_version == version and platform in locked.platforms:
+            archive_entry = locked.platforms[platform].archive
+            entry = (archive_entry.sha256, archive_entry.blake3, archive_entry.size)
+        try:
+            report = verify_archive(
+                path,
+                version=f"go{version}",
+                goos=match.group("goos"),
+                goarch=goarch,
+                lock_entry=entry,
+                index_file=None,
+                index=index,
+            )
+        except (GogateError, OSError) as error:
+            message = error.diagnostics() if isinstance(error, GogateError) else str(error)
+            items.append(ArchiveItem(path=archive, platform=platform, error=message))
+            continue
+        comparisons = tuple(
+            ArchiveComparison(subject=c.subject, expected=c.expected, found=c.found, status=str(c.status))
+            for c in report.comparisons
+        )
+        items.append(
+            ArchiveItem(
+                path=archive, platform=platform, comparisons=comparisons, authenticated=report.authenticated
+            )
+        )
+    return ArchiveFacts(items=tuple(items), index_error=index_error)
