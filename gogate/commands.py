@@ -8,20 +8,15 @@ decide", never a pass.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from gogate import __version__, goversion
-from gogate.errors import UsageError
+from gogate.errors import InputError, UsageError
 from gogate.exitcodes import ExitCode
-
-if TYPE_CHECKING:
-    from gogate.sumdb.client import SumdbConfig
 
 __all__ = ["Outcome", "ToolchainOptions", "run_lock", "verify_archive_file", "verify_goroot"]
 
@@ -134,6 +129,21 @@ def _goroot_platform(goroot: Path, platform: str | None) -> tuple[str, str]:
     return candidates[0].group("goos"), candidates[0].group("goarch")
 
 
+def _goroot_release(options: ToolchainOptions, installed: str) -> str:
+    """The release a GOROOT must be: --version, else the repository's exact pin, else what it says it is."""
+    if options.version:
+        return _version(options)
+    from gogate.facts.pins import NoPinError, gather_repo_facts
+
+    try:
+        pin = gather_repo_facts(options.root).pin
+    except NoPinError:
+        return installed
+    if pin is not None and pin.version is not None and goversion.is_release(pin.version):
+        return pin.version
+    return installed
+
+
 def verify_goroot(
     goroot: Path, expect: str | None, reference_archive: Path | None, options: ToolchainOptions
 ) -> Outcome:
@@ -148,7 +158,7 @@ def verify_goroot(
 
     goos, goarch = _goroot_platform(goroot, options.platform)
     installed = goroot_version(goroot).removeprefix("go")
-    version = options.version and goversion.normalize_user_version(options.version) or installed
+    version = _goroot_release(options, installed)
     tree = toolchain_tree_from_goroot(goroot, version, goos, goarch)
     lines = [f"{goroot}: go{installed} {goos}/{goarch}, toolchain module {tree.module_version} {tree.h1}"]
     if installed != version:
@@ -189,46 +199,12 @@ def verify_goroot(
 
 
 def _sumdb_h1(module_version: str, options: ToolchainOptions) -> str:
-    """The checksum database's record for golang.org/toolchain@<module_version>, verified."""
-    from gogate.sumdb.client import SumdbClient, require_gosumdb
+    """The checksum database's verified record for golang.org/toolchain@<module_version>."""
+    from gogate.toolchain_reference import sumdb_toolchain_h1
 
-    config = _through_proxy(require_gosumdb(options.gosumdb), options.goproxy)
-    with SumdbClient(config, options.cache_dir / "sumdb") as client:
-        result = client.lookup("golang.org/toolchain", module_version)
-    for line in result.lines:
-        fields = line.split()
-        if len(fields) == 3 and fields[1] == module_version:
-            return fields[2]
-    raise UsageError(f"the checksum database has no zip hash for golang.org/toolchain@{module_version}")
-
-
-def _through_proxy(config: SumdbConfig, goproxy: str | None) -> SumdbConfig:
-    """Read the checksum database through GOPROXY when the proxy says it can, as cmd/go does.
-
-    cmd/go asks each proxy for ``<proxy>/sumdb/<name>/supported`` first (a private network often
-    reaches the proxy and not the database). The signed tree and the tiles are verified the same way
-    whichever URL serves them.
-    """
-    from gogate.errors import InfrastructureError
-    from gogate.http import HttpPolicy, http_get
-
-    if config.explicit_url:
-        return config
-    for entry in re.split(r"[,|]", goproxy or "https://proxy.golang.org,direct"):
-        if not entry.startswith(("https://", "http://")):
-            continue
-        base = f"{entry.rstrip('/')}/sumdb/{config.name}"
-        try:
-            http_get(
-                f"{base}/supported",
-                lambda response, shown: None,
-                policy=HttpPolicy(timeout=10, retries=0),
-                what="checksum database proxy",
-            )
-        except InfrastructureError:
-            continue
-        return dataclasses.replace(config, url=base)
-    return config
+    return sumdb_toolchain_h1(
+        module_version, gosumdb=options.gosumdb, goproxy=options.goproxy, cache_dir=options.cache_dir
+    )
 
 
 def run_lock(platforms: list[str], options: ToolchainOptions) -> Outcome:
@@ -284,7 +260,12 @@ def run_lock(platforms: list[str], options: ToolchainOptions) -> Outcome:
     new = GogateLock(
         schema_version=1, go_version=version, generated_by=f"gogate {__version__}", platforms=entries
     )
-    old = read_lock(options.root)
+    try:
+        old = read_lock(options.root)
+    except InputError as error:
+        # A malformed lock's own remediation is "regenerate it with `gogate lock`": replace it.
+        old = None
+        lines.append(f"replacing an unreadable {LOCK_FILE_NAME}: {error.message}")
     changes = describe_changes(old, new)
     if not changes:
         lines.append(f"{LOCK_FILE_NAME}: up to date, not written")

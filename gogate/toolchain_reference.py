@@ -30,6 +30,8 @@ def through_proxy(config: SumdbConfig, goproxy: str | None) -> SumdbConfig:
     if config.explicit_url:
         return config
     for entry in re.split(r"[,|]", goproxy or "https://proxy.golang.org,direct"):
+        if entry in ("direct", "off"):
+            break  # cmd/go stops here: what follows is never consulted for the database
         if not entry.startswith(("https://", "http://")):
             continue
         base = f"{entry.rstrip('/')}/sumdb/{config.name}"
