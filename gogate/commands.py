@@ -152,7 +152,6 @@ def verify_goroot(
     from gogate.toolchain_tree import (
         compare_trees,
         goroot_version,
-        toolchain_tree_from_archive,
         toolchain_tree_from_goroot,
     )
 
@@ -186,16 +185,33 @@ def verify_goroot(
         f"FAILED: not the official go{version} {goos}/{goarch}: {source} says {reference}, found {tree.h1}"
     )
     if reference_archive is not None:
-        official = toolchain_tree_from_archive(reference_archive, version, goos, goarch)
-        if official.h1 != reference:
-            lines.append(f"  note: the reference archive's h1 {official.h1} does not match {source} either")
-        diff = compare_trees(official.entries, tree.entries)
+        official_h1, official_entries = _reference_tree(reference_archive, version, goos, goarch)
+        if official_h1 != reference:
+            lines.append(f"  note: the reference archive's h1 {official_h1} does not match {source} either")
+        diff = compare_trees(official_entries, tree.entries)
         lines += [f"  extra:    {name}" for name in diff.extra]
         lines += [f"  missing:  {name}" for name in diff.missing]
         lines += [f"  modified: {name}" for name in diff.modified]
     else:
         lines.append("  pass --archive with the official release archive to list the files that differ")
     return Outcome(ExitCode.GATE_FAILED, lines)
+
+
+def _reference_tree(path: Path, version: str, goos: str, goarch: str) -> tuple[str, list[tuple[str, str]]]:
+    """h1 and entries of a reference: a release archive (go/ prefix) or the toolchain module zip itself."""
+    import zipfile
+
+    from gogate.dirhash import hash1, zip_entries
+    from gogate.toolchain_tree import MODULE_PATH, toolchain_tree_from_archive
+
+    if path.name.endswith(".zip") and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+        if names and all(name.startswith(f"{MODULE_PATH}@") for name in names):
+            entries = zip_entries(path)
+            return hash1(entries), entries
+    official = toolchain_tree_from_archive(path, version, goos, goarch)
+    return official.h1, list(official.entries)
 
 
 def _sumdb_h1(module_version: str, options: ToolchainOptions) -> str:

