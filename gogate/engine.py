@@ -34,7 +34,10 @@ _SEVERITY_STATUS = {
 def gather_facts(config: Config, environ: Mapping[str, str]) -> Facts:
     """Read the repository; run go and read gogate.lock only when a selected check needs them."""
     repo = gather_repo_facts(config.root, pin_file=config.pin_file)
-    needs = {need for check_id in config.checks for need in CHECKS[check_id].needs}
+    # Only checks that run in this mode count: the merge-request path must never hash a GOROOT
+    # or reach the network for a full-mode check it will skip.
+    running = [CHECKS[check_id] for check_id in config.checks if config.mode in CHECKS[check_id].modes]
+    needs = {need for check in running for need in check.needs}
     toolchain = None
     if Need.TOOLCHAIN in needs:
         toolchain = gather_toolchain_facts(config.root, go=config.go, environ=environ)

@@ -10,6 +10,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from gogate.lockfile import archive_filename, module_version
 from gogate.toolchain_tree import toolchain_h1_from_goroot
 from tests.e2e.conftest import Gate
@@ -75,3 +77,11 @@ def test_minimal_mode_skips_it(gate: Gate) -> None:
     run = gate.run("--only", "goroot,pins")
     assert run.code == 0
     assert "runs in full mode" in run.out
+
+
+def test_minimal_mode_never_hashes_the_goroot(gate: Gate, monkeypatch: pytest.MonkeyPatch) -> None:
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the GOROOT was hashed (or the sumdb asked) on the merge-request path")
+
+    monkeypatch.setattr("gogate.engine.gather_goroot_facts", forbidden)
+    assert gate.run().code == 0
