@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import sys
 import traceback
@@ -295,9 +296,24 @@ def _discard_stdout(stdout: TextIO) -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+def _check_dl_base(url: str) -> None:
+    """Official checksums come over https; plain http is accepted only on loopback (tests, local mirrors)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    loopback = parts.hostname in ("localhost", "::1") or (parts.hostname or "").startswith("127.")
+    if parts.scheme == "https" or (parts.scheme == "http" and loopback):
+        return
+    raise UsageError(f"--dl-base {redact(url)}: must be an https URL (http only on loopback)")
+
+
 def _run_toolchain_command(args: argparse.Namespace, environ: Mapping[str, str], stdout: TextIO) -> ExitCode:
     from gogate.commands import ToolchainOptions, run_lock, verify_archive_file, verify_goroot
 
+    dl_base = args.dl_base or environ.get("GOGATE_DL_BASE") or "https://go.dev/dl"
+    _check_dl_base(dl_base)
+    if getattr(args, "expect", None) and not re.fullmatch(r"h1:[A-Za-z0-9+/]{43}=", args.expect):
+        raise UsageError(f"--expect {args.expect}: not an h1: hash (h1: and 44 base64 characters)")
     cache = environ.get("GOGATE_CACHE_DIR") or str(
         Path(environ.get("HOME", "~")).expanduser() / ".cache" / "gogate"
     )
@@ -306,7 +322,7 @@ def _run_toolchain_command(args: argparse.Namespace, environ: Mapping[str, str],
         version=args.go_version,
         platform=getattr(args, "platform", None),
         offline=args.offline,
-        dl_base=args.dl_base or environ.get("GOGATE_DL_BASE") or "https://go.dev/dl",
+        dl_base=dl_base,
         gosumdb=environ.get("GOSUMDB"),
         goproxy=environ.get("GOPROXY"),
         cache_dir=Path(cache),

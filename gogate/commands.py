@@ -214,6 +214,28 @@ def _reference_tree(path: Path, version: str, goos: str, goarch: str) -> tuple[s
     return official.h1, list(official.entries)
 
 
+def _cross_check_h1(module_version: str, h1: str, options: ToolchainOptions) -> str:
+    """Compare the archive's module h1 with the checksum database before it goes into the lock.
+
+    The download index and the archive come from the same origin; the checksum database is an
+    independent, append-only witness. A disagreement is a failure; an unreachable database is said.
+    """
+    from gogate.dlindex import ArchiveTampered
+    from gogate.errors import GogateError
+
+    try:
+        official = _sumdb_h1(module_version, options)
+    except GogateError as error:
+        return f"  warning: {module_version} not cross-checked with the checksum database: {error.message}"
+    if official != h1:
+        raise ArchiveTampered(
+            f"golang.org/toolchain@{module_version}: the archive's module h1 {h1} differs from the checksum "
+            f"database's {official}",
+            remediation="do not lock this archive; check the download index or mirror you used",
+        )
+    return f"  {module_version} h1 matches the checksum database"
+
+
 def _sumdb_h1(module_version: str, options: ToolchainOptions) -> str:
     """The checksum database's verified record for golang.org/toolchain@<module_version>."""
     from gogate.toolchain_reference import sumdb_toolchain_h1
@@ -260,6 +282,7 @@ def run_lock(platforms: list[str], options: ToolchainOptions) -> Outcome:
                 policy=policy,
             )
             tree = toolchain_tree_from_archive(downloaded.path, version, goos, goarch)
+            lines.append(_cross_check_h1(tree.module_version, tree.h1, options))
             entries[platform] = LockPlatform(
                 archive=LockArchive(
                     filename=listed.filename,

@@ -184,6 +184,9 @@ def walk_files(root: str, relative: str, found: list[tuple[str, str]]) -> None:
                     child.path,
                     "is a symlink to a directory, which Go's dirhash cannot hash (it reads it as a file)",
                 )
+            if not stat.S_ISREG(os.stat(child.path).st_mode):
+                # A FIFO or device would block or stream forever; no release tree contains one.
+                raise InputError(child.path, "is not a regular file (a FIFO, socket or device)")
         except FileNotFoundError:  # a broken symlink: reading it below reports the error
             pass
         found.append((name, child.path))

@@ -60,7 +60,11 @@ class ToolchainArchiveCheck(Check):
                         "ok", Status.PASS, item.path, f"matches {', '.join(sources)}", found=item.platform
                     )
                 )
-        if undecided and not any(f.status is Status.FAIL for f in findings):
-            reason = archives.index_error or "no gogate.lock entry and no download index to compare with"
-            return CheckReport(error=f"could not verify {', '.join(undecided)}: {reason}")
+        if not any(f.status is Status.FAIL for f in findings):
+            if undecided:
+                reason = archives.index_error or "no gogate.lock entry and no download index to compare with"
+                return CheckReport(error=f"could not verify {', '.join(undecided)}: {reason}")
+            if archives.index_error:
+                # Full mode promised the official index too; the lock alone is not the whole answer.
+                return CheckReport(error=f"the download index could not be read: {archives.index_error}")
         return CheckReport(findings, summary=f"{len(archives.items)} archive(s)")

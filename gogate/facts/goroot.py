@@ -33,6 +33,11 @@ class GorootFacts(BaseModel):
         default=None, description="'gogate.lock' or 'the checksum database'."
     )
     reference_error: str | None = Field(default=None, description="Why no reference could be had.")
+    lock_h1: str | None = Field(default=None, description="gogate.lock's h1, when it was cross-checked.")
+    uncovered: int = Field(default=0, description="GOROOT files outside the module form (api/, doc/, ...).")
+    other_binary: str | None = Field(
+        default=None, description="The go that runs when it is not GOROOT/bin/go (nor identical to it)."
+    )
 
 
 def _cache_dir(environ: Mapping[str, str]) -> Path:
@@ -40,6 +45,16 @@ def _cache_dir(environ: Mapping[str, str]) -> Path:
     if configured:
         return Path(configured)
     return Path(environ.get("HOME", "~")).expanduser() / ".cache" / "gogate"
+
+
+def _sha256(path: Path) -> str | None:
+    import hashlib
+
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def gather_goroot_facts(
@@ -53,19 +68,34 @@ def gather_goroot_facts(
     if env is None:
         return None
     version = env.goversion.removeprefix("go").split(" ", 1)[0]
+    # The toolchain's own platform, not the build target: a job cross-compiling with GOARCH=arm64
+    # still runs the amd64 toolchain.
+    goos = env.settings.get("GOHOSTOS") or env.goos
+    goarch = env.settings.get("GOHOSTARCH") or env.goarch
+    goroot = Path(env.goroot)
     try:
-        tree = toolchain_tree_from_goroot(Path(env.goroot), version, env.goos, env.goarch)
+        tree = toolchain_tree_from_goroot(goroot, version, goos, goarch)
     except (GogateError, OSError, ValueError) as error:
-        return GorootFacts(goroot=env.goroot, error=str(error))
-    facts = {"goroot": env.goroot, "module_version": tree.module_version, "h1": tree.h1}
+        message = error.diagnostics() if isinstance(error, GogateError) else str(error)
+        return GorootFacts(goroot=env.goroot, error=message)
+    runs_other_binary = None
+    if toolchain.go_path is not None:
+        running, installed = Path(toolchain.go_path).resolve(), (goroot / "bin" / "go").resolve()
+        if running != installed and _sha256(running) != _sha256(installed):
+            # Hashing GOROOT proves nothing about a go binary that lives elsewhere.
+            runs_other_binary = str(running)
+    facts = {
+        "goroot": env.goroot,
+        "module_version": tree.module_version,
+        "h1": tree.h1,
+        "uncovered": len(tree.ignored),
+        "other_binary": runs_other_binary,
+    }
     locked = lock.lock if lock is not None else None
-    platform = f"{env.goos}/{env.goarch}"
+    platform = f"{goos}/{goarch}"
+    lock_h1 = None
     if locked is not None and locked.go_version == version and platform in locked.platforms:
-        return GorootFacts(
-            **facts,
-            reference_h1=locked.platforms[platform].module.h1,
-            reference_source=lock.path if lock else None,
-        )
+        lock_h1 = locked.platforms[platform].module.h1
     try:
         reference = sumdb_toolchain_h1(
             tree.module_version,
@@ -74,5 +104,14 @@ def gather_goroot_facts(
             cache_dir=_cache_dir(environ),
         )
     except GogateError as error:
+        if lock_h1 is not None and lock is not None:
+            return GorootFacts(
+                **facts,
+                reference_h1=lock_h1,
+                reference_source=f"{lock.path} (checksum database not consulted)",
+            )
         return GorootFacts(**facts, reference_error=error.diagnostics())
-    return GorootFacts(**facts, reference_h1=reference, reference_source="the checksum database")
+    # The lock is a convenience, never a second source of truth: it must agree with the database.
+    return GorootFacts(
+        **facts, reference_h1=reference, reference_source="the checksum database", lock_h1=lock_h1
+    )

@@ -36,6 +36,8 @@ _SETTINGS = (
     "GO111MODULE",
     "GOWORK",
     "GOMOD",
+    "GOHOSTOS",
+    "GOHOSTARCH",
 )
 # Variables go env does not report but that users set believing they change verification.
 _PROCESS_VARIABLES = ("GONOSUMCHECK",)

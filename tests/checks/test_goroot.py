@@ -61,3 +61,31 @@ def test_unhashable_goroot_and_missing_go() -> None:
     report = _run(_facts(h1=None, error="is not a directory"))
     assert report.error is not None and "could not be hashed" in report.error
     assert _run(None).skip_reason is not None
+
+
+def test_lock_disagreeing_with_the_database_fails_even_when_the_tree_is_official() -> None:
+    findings = _run(_facts(lock_h1=OTHER)).findings
+    assert [(f.rule, f.status) for f in findings] == [
+        ("goroot.lock-disagrees", Status.FAIL),
+        ("goroot.ok", Status.PASS),
+    ]
+
+
+def test_a_go_binary_outside_the_goroot_fails() -> None:
+    findings = _run(_facts(other_binary="/tmp/evil/go")).findings
+    assert findings[0].rule == "goroot.other-binary"
+    assert findings[0].status is Status.FAIL
+
+
+def test_uncovered_files_are_stated() -> None:
+    report = _run(
+        GorootFacts(
+            goroot="/opt/go",
+            module_version="v",
+            h1=OFFICIAL,
+            reference_h1=OFFICIAL,
+            reference_source="the checksum database",
+            uncovered=3,
+        )
+    )
+    assert "3 file(s) outside the toolchain module" in report.summary

@@ -527,3 +527,38 @@ def test_repackaged_goroot_differences_named_against_the_module_zip(
     assert f"extra:    {prefix}__init__.py" in run.out
     assert f"missing:  {prefix}LICENSE" in run.out
     assert "reference archive's h1" not in run.out  # the module zip is the official h1 itself
+
+
+class TestLockCrossCheck:
+    """The checksum database is an independent witness: a lock never records an h1 it disputes."""
+
+    def _sumdb_env(self, sumdb: SumdbServer, tmp_path: Path) -> dict[str, str]:
+        return {"GOSUMDB": sumdb.gosumdb, "GOGATE_CACHE_DIR": str(tmp_path / "cache-x")}
+
+    def test_disputed_h1_fails_and_writes_nothing(
+        self, cli: Cli, dl: DlServer, releases: Releases, tmp_path: Path
+    ) -> None:
+        log = Log()
+        log.add_fillers(5)
+        for target in PLATFORMS:
+            module_version = f"v0.0.1-go{VERSION}.{target.replace('/', '-')}"
+            go_mod = {"go.mod": b"module golang.org/toolchain\n"}
+            log.add_module(Module("golang.org/toolchain", module_version, go_mod), h1="h1:" + "B" * 43 + "=")
+        with SumdbServer(log, new_signer()) as sumdb:
+            run = cli.lock(dl.url, env=self._sumdb_env(sumdb, tmp_path))
+        assert run.code == 1, run.text
+        assert "differs from the checksum database's" in run.err
+        assert not cli.lock_file.exists()
+
+    def test_matching_h1_is_said(self, cli: Cli, dl: DlServer, releases: Releases, tmp_path: Path) -> None:
+        log = Log()
+        log.add_fillers(5)
+        for target in PLATFORMS:
+            module_version = f"v0.0.1-go{VERSION}.{target.replace('/', '-')}"
+            h1 = releases.tree(tmp_path / target.replace("/", "-"), VERSION, target).h1
+            go_mod = {"go.mod": b"module golang.org/toolchain\n"}
+            log.add_module(Module("golang.org/toolchain", module_version, go_mod), h1=h1)
+        with SumdbServer(log, new_signer()) as sumdb:
+            run = cli.lock(dl.url, env=self._sumdb_env(sumdb, tmp_path))
+        assert run.code == 0, run.text
+        assert run.out.count("h1 matches the checksum database") == len(PLATFORMS)
