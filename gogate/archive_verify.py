@@ -18,7 +18,9 @@ authenticated by at least one trusted SHA-256 (lock or index).
 
 from __future__ import annotations
 
+import io
 import re
+import stat
 import tarfile
 import zipfile
 from dataclasses import dataclass
@@ -27,8 +29,12 @@ from typing import Literal
 
 from gogate.dlindex import ArchiveTampered, DownloadIndex, IndexFile, archive_file_name, dl_arch, find_archive
 from gogate.errors import InputError
-from gogate.hashing import FileDigests, hash_file
-from gogate.toolchain_tree import toolchain_module_version, toolchain_tree_from_archive
+from gogate.hashing import FileDigests, HashingReader, hash_file
+from gogate.toolchain_tree import (
+    toolchain_module_version,
+    toolchain_tree_from_archive,
+    toolchain_tree_from_tar_stream,
+)
 
 __all__ = ["ArchiveReport", "Comparison", "LockEntry", "Status", "verify_archive"]
 
@@ -199,6 +205,49 @@ def _read_version_line(path: Path) -> str:
     return data.split(b"\n", 1)[0].decode("utf-8", "replace").strip()
 
 
+@dataclass(frozen=True, slots=True)
+class _SinglePass:
+    digests: FileDigests
+    h1: str | None
+    contents_error: str | None
+    version_line: str | None
+    version_error: str | None
+
+
+def _single_pass(file: Path, go_version: str, goos: str, goarch: str) -> _SinglePass | None:
+    """Read a .tar.gz once: the same bytes feed SHA-256, BLAKE3 and the tar parser (tree, go/VERSION).
+
+    None for a .zip (Windows), whose directory sits at the end and needs random access.
+    """
+    try:
+        status = file.stat()
+    except OSError as error:
+        raise InputError(str(file), f"cannot be read: {error.strerror or error}") from error
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError(str(file), "is not a regular file (a FIFO or device would never end)")
+    if file.name.endswith(".zip"):
+        return None
+    size = status.st_size
+    with open(file, "rb") as raw:
+        reader = HashingReader(raw, size)
+        buffered = io.BufferedReader(reader, buffer_size=1 << 20)
+        version_line: list[str] = []
+        h1 = contents_error = None
+        try:
+            h1 = toolchain_tree_from_tar_stream(
+                buffered, str(file), go_version, goos, goarch, version_line
+            ).h1
+        except InputError as error:
+            contents_error = error.message
+        while buffered.read(1 << 20):  # the rest (gzip trailer, padding) still counts for the digests
+            pass
+        digests = reader.finish()
+    first = version_line[0] if version_line else None
+    return _SinglePass(
+        digests, h1, contents_error, first, None if first is not None else "has no go/VERSION file"
+    )
+
+
 def verify_archive(
     path: str | Path,
     *,
@@ -218,7 +267,8 @@ def verify_archive(
     file = Path(path)
     go_version = version if version.startswith("go") else "go" + version
     toolchain_module_version(go_version, goos, goarch)  # InputError for a version or platform Go cannot have
-    digests = hash_file(file)
+    single = _single_pass(file, go_version, goos, goarch)
+    digests = single.digests if single is not None else hash_file(file)
     expected_name = archive_file_name(go_version, goos, goarch)
     comparisons = [_name_comparison(file.name, go_version, goos, goarch)]
     comparisons += _lock_comparisons(digests, lock_entry)
@@ -231,19 +281,30 @@ def verify_archive(
     if index_file is not None or index is None:
         comparisons += _index_comparisons(digests, expected_name, go_version, goos, goarch, index_file)
 
-    try:
-        first_line = _read_version_line(file)
-    except InputError as error:
-        comparisons.append(Comparison("go/VERSION", go_version, None, "fail", error.message))
+    if single is not None:
+        first_line, version_error = single.version_line, single.version_error
+    else:
+        try:
+            first_line, version_error = _read_version_line(file), None
+        except InputError as error:
+            first_line, version_error = None, error.message
+    if first_line is None:
+        comparisons.append(Comparison("go/VERSION", go_version, None, "fail", version_error or "missing"))
     else:
         status: Status = "pass" if first_line == go_version else "fail"
         comparisons.append(Comparison("go/VERSION", go_version, first_line[:80], status))
 
     h1: str | None = None
-    try:
-        h1 = toolchain_tree_from_archive(file, go_version, goos, goarch).h1
-    except InputError as error:
-        comparisons.append(Comparison("archive contents", None, None, "fail", error.message))
+    contents_error = None
+    if single is not None:
+        h1, contents_error = single.h1, single.contents_error
+    else:
+        try:
+            h1 = toolchain_tree_from_archive(file, go_version, goos, goarch).h1
+        except InputError as error:
+            contents_error = error.message
+    if contents_error is not None:
+        comparisons.append(Comparison("archive contents", None, None, "fail", contents_error))
     else:
         comparisons.append(
             Comparison("archive contents", None, None, "pass", "no links, special files or traversal")

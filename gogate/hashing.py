@@ -20,6 +20,7 @@ importing this module costs nothing at CLI start-up.
 from __future__ import annotations
 
 import hashlib
+import io
 import mmap
 import os
 import stat
@@ -28,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from gogate.errors import GogateError, InputError
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from typing_extensions import Buffer
 
 __all__ = [
+    "HashingReader",
     "CHUNK_SIZE",
     "FileDigests",
     "default_workers",
@@ -238,3 +240,39 @@ def hash_files(paths: Iterable[P], workers: int | None = None) -> dict[P, FileDi
 def sha256_files(paths: Iterable[P], workers: int | None = None) -> Mapping[P, str]:
     """:func:`sha256_file` of every path, in parallel; keys are the paths as given."""
     return parallel_map(sha256_file, paths, workers)
+
+
+class HashingReader(io.RawIOBase):
+    """A read-only stream that feeds every byte it returns to SHA-256 and BLAKE3.
+
+    Lets one sequential read of an archive serve both its digests and its parsing (tarfile in
+    stream mode), so the file is read exactly once. Call :meth:`finish` to hash what the parser
+    did not read (gzip trailer, padding) and get the digests.
+    """
+
+    def __init__(self, raw: io.BufferedReader, size: int) -> None:
+        super().__init__()
+        self._raw = raw
+        self._sha256 = hashlib.sha256()
+        self._blake3 = _blake3_hasher(size)
+        self._count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._raw.readinto(buffer)
+        if count:
+            view = memoryview(buffer)[:count]
+            self._sha256.update(view)
+            self._blake3.update(view)
+            self._count += count
+        return count or 0
+
+    def finish(self) -> FileDigests:
+        while self.read(_CHUNK_SIZE_FOR_TEE):
+            pass
+        return FileDigests(size=self._count, sha256=self._sha256.hexdigest(), blake3=self._blake3.hexdigest())
+
+
+_CHUNK_SIZE_FOR_TEE = 1 << 20

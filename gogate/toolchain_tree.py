@@ -196,12 +196,22 @@ def _archive_member_name(label: str, name: str) -> str | None:
     return relative or None
 
 
-def _tar_files(path: Path, label: str) -> list[tuple[str, str]]:
+def _tar_files(
+    path: Path, label: str, *, stream: IO[bytes] | None = None, version_line: list[str] | None = None
+) -> list[tuple[str, str]]:
+    """(GOROOT-relative name, sha256) of every file; with ``stream``, read it sequentially (once).
+
+    ``version_line`` receives the first line of go/VERSION when the archive has one.
+    """
     files: list[tuple[str, str]] = []
     seen: set[str] = set()
     total = 0
     try:
-        with tarfile.open(path, mode="r:*") as archive:
+        if stream is None:
+            archive_context = tarfile.open(path, mode="r:*")  # noqa: SIM115 - entered just below
+        else:
+            archive_context = tarfile.open(fileobj=stream, mode="r|*")  # noqa: SIM115 - entered just below
+        with archive_context as archive:
             for member in archive:
                 relative = _archive_member_name(label, member.name)
                 if member.isdir():
@@ -221,7 +231,12 @@ def _tar_files(path: Path, label: str) -> list[tuple[str, str]]:
                 if handle is None:  # pragma: no cover - isreg() members always have data
                     raise InputError(label, f"member {member.name!r} has no data")
                 with handle:
-                    digest = _sha256_stream(handle)
+                    if relative == "VERSION" and version_line is not None:
+                        data = handle.read()
+                        version_line.append(data.split(b"\n", 1)[0].decode("utf-8", "replace").strip())
+                        digest = hashlib.sha256(data).hexdigest()
+                    else:
+                        digest = _sha256_stream(handle)
                 files.append((relative, digest))
     except (tarfile.TarError, EOFError, OSError) as error:
         raise InputError(label, f"is not a readable tar.gz archive: {error}") from error
@@ -276,6 +291,15 @@ def toolchain_tree_from_archive(archive: str | Path, version: str, goos: str, go
     if not path.is_file():
         raise InputError(label, "is not a file")
     files = _zip_files(path, label) if zipfile.is_zipfile(path) else _tar_files(path, label)
+    return _assemble(module_version, files, goos, goarch)
+
+
+def toolchain_tree_from_tar_stream(
+    stream: IO[bytes], label: str, version: str, goos: str, goarch: str, version_line: list[str]
+) -> ToolchainTree:
+    """Like :func:`toolchain_tree_from_archive` for a .tar.gz read sequentially from ``stream``."""
+    module_version = toolchain_module_version(version, goos, goarch)
+    files = _tar_files(Path(label), label, stream=stream, version_line=version_line)
     return _assemble(module_version, files, goos, goarch)
 
 

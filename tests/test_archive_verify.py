@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -341,3 +342,33 @@ def test_end_to_end_index_download_verify(tmp_path: Path) -> None:
     )
     assert report.passed
     assert report.digests == result.digests
+
+
+def test_archive_is_read_exactly_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One read pass feeds SHA-256, BLAKE3, the tree and go/VERSION: never read twice."""
+    import builtins
+
+    path = tmp_path / NAME
+    path.write_bytes(go_archive())
+    opened: list[str] = []
+    real_open = builtins.open
+
+    def counting_open(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if str(file) == str(path):
+            opened.append(mode)
+        return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    report = verify_archive(
+        path, version=VERSION, goos="linux", goarch="amd64", lock_entry=None, index_file=None
+    )
+    assert opened == ["rb"]
+    assert report.digests.size == path.stat().st_size
+    assert report.toolchain_h1 is not None
+
+
+def test_fifo_archive_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / NAME
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        verify_archive(fifo, version=VERSION, goos="linux", goarch="amd64", lock_entry=None, index_file=None)
