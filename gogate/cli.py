@@ -88,6 +88,14 @@ def _parser() -> argparse.ArgumentParser:
         help="a local release archive the "
         "toolchain-archive check verifies (repeatable) [GOGATE_ARCHIVES, os.pathsep-separated]",
     )
+    check.add_argument(
+        "--download-archives",
+        action="store_const",
+        const=True,
+        help="full mode: download "
+        "every platform gogate.lock lists from the download index and verify it "
+        "[GOGATE_DOWNLOAD_ARCHIVES]",
+    )
     check.add_argument("--junit", metavar="FILE", help="write a JUnit XML report [GOGATE_JUNIT]")
     check.add_argument(
         "--json", metavar="FILE", help="write a JSON report (schema: gogate schema) [GOGATE_JSON]"
@@ -166,6 +174,7 @@ def _parser() -> argparse.ArgumentParser:
 
 _CHECK_FLAGS = (
     "archive",
+    "download_archives",
     "config",
     "mode",
     "only",

@@ -76,6 +76,7 @@ class FileConfig(BaseModel):
     color: Color | None = None
     reports: _FileReports | None = None
     archives: list[str] | None = None
+    download_archives: bool | None = None
 
     @field_validator("severity", mode="before")
     @classmethod
@@ -105,6 +106,8 @@ class Config:
     mode_reason: str = ""
     archives: tuple[str, ...] = ()
     """Local release archives the toolchain-archive check verifies."""
+    download_archives: bool = False
+    """Full mode: download every platform gogate.lock lists and verify it too."""
 
 
 def default_mode(environ: Mapping[str, str]) -> tuple[Mode, str]:
@@ -356,7 +359,16 @@ def build_config(
     if archive_value is None and file_config.archives:
         archive_value = [str(root / path) for path in file_config.archives]
     archives = tuple(str(path) for path in archive_value or ())
+    download_value, download_origin = pick(
+        "download_archives", "GOGATE_DOWNLOAD_ARCHIVES", file_config.download_archives
+    )
+    download_archives = (
+        _bool_env(download_origin, download_value)
+        if isinstance(download_value, str)
+        else bool(download_value)
+    )
     return Config(
+        download_archives=download_archives,
         archives=archives,
         root=root,
         mode=mode,

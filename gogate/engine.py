@@ -47,9 +47,10 @@ def gather_facts(config: Config, environ: Mapping[str, str]) -> Facts:
         goroot = gather_goroot_facts(toolchain, lock, environ=environ)
     archives = None
     pin = repo.pin.version if repo.pin is not None else None
-    if Need.ARCHIVES in needs and config.archives and pin is not None:
+    download = config.download_archives and config.mode is Mode.FULL
+    if Need.ARCHIVES in needs and (config.archives or download) and pin is not None:
         archives = gather_archive_facts(
-            config.archives, pin, lock, use_index=config.mode is Mode.FULL, environ=environ
+            config.archives, pin, lock, use_index=config.mode is Mode.FULL, download=download, environ=environ
         )
     return Facts(repo=repo, toolchain=toolchain, lock=lock, goroot=goroot, archives=archives)
 

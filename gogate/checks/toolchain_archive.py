@@ -27,7 +27,11 @@ class ToolchainArchiveCheck(Check):
     def run(self, facts: Facts) -> CheckReport:
         archives = facts.archives
         if archives is None or not archives.items:
-            return CheckReport(skip_reason="no archive configured (--archive FILE or GOGATE_ARCHIVES)")
+            if archives is not None and archives.index_error:
+                return CheckReport(error=f"the download index could not be read: {archives.index_error}")
+            return CheckReport(
+                skip_reason="no archive configured (--archive FILE, or --download-archives in full mode)"
+            )
         findings: list[Finding] = []
         undecided: list[str] = []
         for item in archives.items:

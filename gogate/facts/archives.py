@@ -7,12 +7,13 @@ full mode, with the official download index. The comparisons are facts; the chec
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from gogate.errors import GogateError
+from gogate.errors import GogateError, InfrastructureError
 from gogate.lockfile import LockFacts
 
 __all__ = ["ArchiveFacts", "ArchiveItem", "ArchiveComparison", "gather_archive_facts"]
@@ -55,22 +56,85 @@ def gather_archive_facts(
     lock: LockFacts | None,
     *,
     use_index: bool,
+    download: bool = False,
     environ: Mapping[str, str],
 ) -> ArchiveFacts:
-    """Verify each archive against the lock and, when ``use_index``, the official download index."""
+    """Verify each archive against the lock and, when ``use_index``, the official download index.
+
+    With ``download`` (full mode), every platform gogate.lock lists is also downloaded from the
+    index (verified against its SHA-256 while it streams) and then checked like a local copy.
+    """
+    with tempfile.TemporaryDirectory(prefix="gogate-archives-") as scratch:
+        return _gather(
+            archives,
+            version,
+            lock,
+            use_index=use_index or download,
+            download=download,
+            environ=environ,
+            scratch=Path(scratch),
+        )
+
+
+def _gather(
+    archives: tuple[str, ...],
+    version: str,
+    lock: LockFacts | None,
+    *,
+    use_index: bool,
+    download: bool,
+    environ: Mapping[str, str],
+    scratch: Path,
+) -> ArchiveFacts:
     from gogate.archive_verify import verify_archive
-    from gogate.dlindex import GO_DEV_REDIRECT_HOSTS, DownloadIndex, fetch_index
+    from gogate.dlindex import (
+        GO_DEV_REDIRECT_HOSTS,
+        DownloadIndex,
+        download_archive,
+        fetch_index,
+        file_url,
+        find_archive,
+    )
     from gogate.http import HttpPolicy
 
     index: DownloadIndex | None = None
     index_error = None
-    if use_index and archives:
+    base = environ.get("GOGATE_DL_BASE") or "https://go.dev/dl"
+    policy = HttpPolicy(redirect_hosts=GO_DEV_REDIRECT_HOSTS)
+    locked = lock.lock if lock is not None else None
+    if use_index and (archives or (download and locked is not None)):
         try:
-            base = environ.get("GOGATE_DL_BASE") or "https://go.dev/dl"
-            index = fetch_index(base, policy=HttpPolicy(redirect_hosts=GO_DEV_REDIRECT_HOSTS))
+            index = fetch_index(base, policy=policy)
         except GogateError as error:
             index_error = error.diagnostics()
-    items = []
+    items: list[ArchiveItem] = []
+    if download and index is not None and locked is not None and locked.go_version == version:
+        fetched: list[str] = []
+        for platform in sorted(locked.platforms):
+            goos, _, goarch = platform.partition("/")
+            listed = find_archive(index, f"go{version}", goos, goarch)
+            if listed is None or listed.sha256 is None:
+                items.append(
+                    ArchiveItem(path=platform, platform=platform, error="the download index lists no archive")
+                )
+                continue
+            try:
+                result = download_archive(
+                    file_url(base, listed.filename),
+                    scratch,
+                    expected_size=listed.size,
+                    expected_sha256=listed.sha256,
+                    policy=policy,
+                )
+            except InfrastructureError as error:
+                # Could not fetch: undecided, not tampered.
+                index_error = error.diagnostics()
+                continue
+            except GogateError as error:
+                items.append(ArchiveItem(path=listed.filename, platform=platform, error=error.diagnostics()))
+                continue
+            fetched.append(str(result.path))
+        archives = (*archives, *fetched)
     for archive in archives:
         path = Path(archive)
         match = _NAME.match(path.name)

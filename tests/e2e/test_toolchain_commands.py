@@ -22,6 +22,7 @@ from goenv_support import find_go_bin
 import gogate.toolchain_reference
 from gogate.sumdb.client import SumdbConfig
 from gogate.toolchain_tree import goroot_version, toolchain_tree_from_goroot
+from tests.e2e import toolchain_support
 from tests.e2e.toolchain_support import (
     NEXT,
     PLATFORMS,
@@ -562,3 +563,40 @@ class TestLockCrossCheck:
             run = cli.lock(dl.url, env=self._sumdb_env(sumdb, tmp_path))
         assert run.code == 0, run.text
         assert run.out.count("h1 matches the checksum database") == len(PLATFORMS)
+
+
+class TestDownloadArchives:
+    """Full mode, `--download-archives`: every locked platform is fetched and checked against the lock."""
+
+    def _check(self, cli: Cli, base: str) -> toolchain_support.Run:
+        return cli.run(
+            "check",
+            str(cli.repo),
+            "--mode",
+            "full",
+            "--only",
+            "toolchain-archive,lock",
+            "--download-archives",
+            env={"GOGATE_DL_BASE": base},
+        )
+
+    def test_locked_archives_are_downloaded_and_verified(self, cli: Cli, dl: DlServer) -> None:
+        assert cli.lock(dl.url).code == 0
+        run = self._check(cli, dl.url)
+        assert run.code == 0, run.text
+        for target in PLATFORMS:
+            assert dl.count("/" + archive_name(VERSION, target)) == 2  # once for the lock, once now
+
+    def test_a_mirror_serving_other_bytes_fails(self, cli: Cli, dl: DlServer, releases: Releases) -> None:
+        assert cli.lock(dl.url).code == 0
+        name = archive_name(VERSION, "linux/amd64")
+        with DlServer() as evil:
+            serve_releases(evil, releases, bodies={name: flip_byte(releases.archives[name])})
+            run = self._check(cli, evil.url)
+        assert run.code == 1, run.text
+        assert "sha256" in run.out
+
+    def test_unreachable_index_is_undecided(self, cli: Cli, dl: DlServer) -> None:
+        assert cli.lock(dl.url).code == 0
+        run = self._check(cli, _closed_port_url())
+        assert run.code == 3, run.text
