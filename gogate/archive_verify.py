@@ -19,7 +19,6 @@ authenticated by at least one trusted SHA-256 (lock or index).
 from __future__ import annotations
 
 import io
-import re
 import stat
 import tarfile
 import zipfile
@@ -27,7 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from gogate.dlindex import ArchiveTampered, DownloadIndex, IndexFile, archive_file_name, dl_arch, find_archive
+from gogate.dlindex import (
+    ARCHIVE_NAME,
+    ArchiveTampered,
+    DownloadIndex,
+    IndexFile,
+    archive_file_name,
+    dl_arch,
+    find_archive,
+)
 from gogate.errors import InputError
 from gogate.hashing import FileDigests, HashingReader, hash_file
 from gogate.toolchain_tree import (
@@ -43,7 +50,6 @@ LockEntry = tuple[str, str, int]
 """(sha256, blake3, size) of one platform's archive in gogate.lock."""
 
 _VERSION_LIMIT = 4096
-_NAME = re.compile(r"^(?P<version>go[^/]+?)\.(?P<goos>[a-z0-9]+)-(?P<arch>[a-z0-9]+)\.(?P<ext>tar\.gz|zip)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +117,7 @@ def _name_comparison(name: str, version: str, goos: str, goarch: str) -> Compari
     expected = archive_file_name(version, goos, goarch)
     if name == expected:
         return Comparison("file name", expected, name, "pass")
-    match = _NAME.match(name)
+    match = ARCHIVE_NAME.match(name)
     if match is None:
         return Comparison("file name", expected, name, "fail", "not a Go release archive name")
     wrong = []

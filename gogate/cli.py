@@ -318,14 +318,12 @@ def _check_dl_base(url: str) -> None:
 
 def _run_toolchain_command(args: argparse.Namespace, environ: Mapping[str, str], stdout: TextIO) -> ExitCode:
     from gogate.commands import ToolchainOptions, run_lock, verify_archive_file, verify_goroot
+    from gogate.toolchain_reference import cache_dir
 
     dl_base = args.dl_base or environ.get("GOGATE_DL_BASE") or "https://go.dev/dl"
     _check_dl_base(dl_base)
     if getattr(args, "expect", None) and not re.fullmatch(r"h1:[A-Za-z0-9+/]{43}=", args.expect):
         raise UsageError(f"--expect {args.expect}: not an h1: hash (h1: and 44 base64 characters)")
-    cache = environ.get("GOGATE_CACHE_DIR") or str(
-        Path(environ.get("HOME", "~")).expanduser() / ".cache" / "gogate"
-    )
     options = ToolchainOptions(
         root=Path(args.path).resolve(),
         version=args.go_version,
@@ -334,7 +332,7 @@ def _run_toolchain_command(args: argparse.Namespace, environ: Mapping[str, str],
         dl_base=dl_base,
         gosumdb=environ.get("GOSUMDB"),
         goproxy=environ.get("GOPROXY"),
-        cache_dir=Path(cache),
+        cache_dir=cache_dir(environ),
     )
     if args.command == "lock":
         outcome = run_lock(args.platforms or ["linux/amd64", "linux/arm64"], options)

@@ -20,7 +20,6 @@ from gogate.exitcodes import ExitCode
 
 __all__ = ["Outcome", "ToolchainOptions", "run_lock", "verify_archive_file", "verify_goroot"]
 
-_ARCHIVE_NAME = re.compile(r"^go[^/]+?\.(?P<goos>[a-z0-9]+)-(?P<arch>[a-z0-9]+)\.(tar\.gz|zip)$")
 _TOOL_DIR = re.compile(r"^(?P<goos>[a-z0-9]+)_(?P<goarch>[a-z0-9]+)$")
 
 
@@ -71,7 +70,7 @@ def _split_platform(platform: str) -> tuple[str, str]:
 def verify_archive_file(archive: Path, options: ToolchainOptions) -> Outcome:
     """Verify a release archive against gogate.lock and (unless offline) the download index."""
     from gogate.archive_verify import verify_archive
-    from gogate.dlindex import GO_DEV_REDIRECT_HOSTS, fetch_index
+    from gogate.dlindex import GO_DEV_REDIRECT_HOSTS, fetch_index, platform_of_archive
     from gogate.http import HttpPolicy
     from gogate.lockfile import read_lock
 
@@ -81,12 +80,12 @@ def verify_archive_file(archive: Path, options: ToolchainOptions) -> Outcome:
     if options.platform:
         goos, goarch = _split_platform(options.platform)
     else:
-        match = _ARCHIVE_NAME.match(archive.name)
-        if match is None:
+        platform = platform_of_archive(archive.name)
+        if platform is None:
             raise UsageError(
                 f"{archive.name}: cannot tell the platform from the name; pass --platform os/arch"
             )
-        goos, goarch = match.group("goos"), "arm" if match.group("arch") == "armv6l" else match.group("arch")
+        goos, goarch = platform
     lock = read_lock(options.root)
     entry = None
     if lock is not None and lock.go_version == version and f"{goos}/{goarch}" in lock.platforms:

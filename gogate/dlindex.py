@@ -224,6 +224,21 @@ def _go_version(version: str) -> str:
     return version if version.startswith("go") else "go" + version
 
 
+ARCHIVE_NAME = re.compile(
+    r"^(?P<version>go[^/]+?)\.(?P<goos>[a-z0-9]+)-(?P<arch>[a-z0-9]+)\.(?P<ext>tar\.gz|zip)$"
+)
+"""A binary release archive name: ``go1.22.5.linux-amd64.tar.gz`` (``arch`` as the index spells it)."""
+
+
+def platform_of_archive(name: str) -> tuple[str, str] | None:
+    """(GOOS, GOARCH) an archive name is for, undoing the index's ``armv6l``; None if not one."""
+    match = ARCHIVE_NAME.match(name)
+    if match is None:
+        return None
+    goos, arch = match["goos"], match["arch"]
+    return goos, "arm" if goos == "linux" and arch == "armv6l" else arch
+
+
 def archive_file_name(version: str, goos: str, goarch: str) -> str:
     """``go1.22.5.linux-amd64.tar.gz``; ``.zip`` for windows; ``armv6l`` for linux/arm."""
     extension = "zip" if goos == "windows" else "tar.gz"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,9 +19,17 @@ from gogate.errors import InfrastructureError
 if TYPE_CHECKING:
     from gogate.sumdb.client import SumdbConfig
 
-__all__ = ["TOOLCHAIN_MODULE", "sumdb_toolchain_h1", "through_proxy"]
+__all__ = ["TOOLCHAIN_MODULE", "cache_dir", "sumdb_toolchain_h1", "through_proxy"]
 
 TOOLCHAIN_MODULE = "golang.org/toolchain"
+
+
+def cache_dir(environ: Mapping[str, str]) -> Path:
+    """gogate's own cache (last signed tree head, verified tiles): GOGATE_CACHE_DIR or ~/.cache/gogate."""
+    configured = environ.get("GOGATE_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(environ.get("HOME", "~")).expanduser() / ".cache" / "gogate"
 
 
 def through_proxy(config: SumdbConfig, goproxy: str | None) -> SumdbConfig:

@@ -6,7 +6,6 @@ full mode, with the official download index. The comparisons are facts; the chec
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,8 +16,6 @@ from gogate.errors import GogateError, InfrastructureError
 from gogate.lockfile import LockFacts
 
 __all__ = ["ArchiveFacts", "ArchiveItem", "ArchiveComparison", "gather_archive_facts"]
-
-_NAME = re.compile(r"^go[^/]+?\.(?P<goos>[a-z0-9]+)-(?P<arch>[a-z0-9]+)\.(tar\.gz|zip)$")
 
 
 class ArchiveComparison(BaseModel):
@@ -94,6 +91,7 @@ def _gather(
         fetch_index,
         file_url,
         find_archive,
+        platform_of_archive,
     )
     from gogate.http import HttpPolicy
 
@@ -137,14 +135,14 @@ def _gather(
         archives = (*archives, *fetched)
     for archive in archives:
         path = Path(archive)
-        match = _NAME.match(path.name)
-        if match is None:
+        named = platform_of_archive(path.name)
+        if named is None:
             items.append(
                 ArchiveItem(path=archive, error=f"{path.name} is not named like a Go release archive")
             )
             continue
-        goarch = "arm" if match.group("arch") == "armv6l" else match.group("arch")
-        platform = f"{match.group('goos')}/{goarch}"
+        goos, goarch = named
+        platform = f"{goos}/{goarch}"
         locked = lock.lock if lock is not None else None
         entry = None
         if locked is not None and locked.go_version == version and platform in locked.platforms:
@@ -154,7 +152,7 @@ def _gather(
             report = verify_archive(
                 path,
                 version=f"go{version}",
-                goos=match.group("goos"),
+                goos=goos,
                 goarch=goarch,
                 lock_entry=entry,
                 index_file=None,

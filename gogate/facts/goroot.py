@@ -40,13 +40,6 @@ class GorootFacts(BaseModel):
     )
 
 
-def _cache_dir(environ: Mapping[str, str]) -> Path:
-    configured = environ.get("GOGATE_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    return Path(environ.get("HOME", "~")).expanduser() / ".cache" / "gogate"
-
-
 def _sha256(path: Path) -> str | None:
     import hashlib
 
@@ -61,7 +54,7 @@ def gather_goroot_facts(
     toolchain: GoToolchainFacts, lock: LockFacts | None, *, environ: Mapping[str, str]
 ) -> GorootFacts | None:
     """Hash the GOROOT of the installed go and find the official h1; None when there is no go."""
-    from gogate.toolchain_reference import sumdb_toolchain_h1
+    from gogate.toolchain_reference import cache_dir, sumdb_toolchain_h1
     from gogate.toolchain_tree import toolchain_tree_from_goroot
 
     env = toolchain.env
@@ -101,7 +94,7 @@ def gather_goroot_facts(
             tree.module_version,
             gosumdb=env.settings.get("GOSUMDB") or environ.get("GOSUMDB"),
             goproxy=environ.get("GOPROXY") or env.settings.get("GOPROXY"),
-            cache_dir=_cache_dir(environ),
+            cache_dir=cache_dir(environ),
         )
     except GogateError as error:
         if lock_h1 is not None and lock is not None:

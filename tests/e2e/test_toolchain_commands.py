@@ -30,6 +30,7 @@ from tests.e2e.toolchain_support import (
     Cli,
     Releases,
     archive_name,
+    closed_port_url,
     flip_byte,
     index_path,
     serve_releases,
@@ -63,13 +64,6 @@ def dl(releases: Releases) -> Iterator[DlServer]:
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     return Cli.create(tmp_path)
-
-
-def _closed_port_url() -> str:
-    """The URL of a loopback port nothing listens on any more."""
-    with DlServer() as server:
-        url = server.url
-    return url
 
 
 # --- gogate lock -------------------------------------------------------------------------------------
@@ -185,7 +179,7 @@ class TestLock:
         assert not cli.lock_file.exists()
 
     def test_index_server_down_is_could_not_decide(self, cli: Cli) -> None:
-        url = _closed_port_url()
+        url = closed_port_url()
         run = cli.lock(url)
         assert run.code == 3, run.text
         assert f"{url}/?mode=json&include=all" in run.err
@@ -313,7 +307,7 @@ class TestVerifyArchive:
         self, cli: Cli, releases: Releases, tmp_path: Path
     ) -> None:
         archive = releases.write(tmp_path / "dl")
-        url = _closed_port_url()
+        url = closed_port_url()
         run = cli.verify("--archive", str(archive), "--dl-base", url)
         assert run.code == 3, run.text
         assert f"{url}/?mode=json&include=all" in run.err
@@ -458,7 +452,7 @@ class TestVerifyGoroot:
 
     def test_checksum_database_unreachable_cannot_decide(self, cli: Cli, goroot: Path) -> None:
         signer = new_signer()
-        url = _closed_port_url()
+        url = closed_port_url()
         run = cli.verify("--goroot", str(goroot), env={"GOSUMDB": f"{signer.verifier_key()} {url}"})
         assert run.code == 3, run.text
 
@@ -598,5 +592,5 @@ class TestDownloadArchives:
 
     def test_unreachable_index_is_undecided(self, cli: Cli, dl: DlServer) -> None:
         assert cli.lock(dl.url).code == 0
-        run = self._check(cli, _closed_port_url())
+        run = self._check(cli, closed_port_url())
         assert run.code == 3, run.text

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import Gate
 from tests.e2e.test_toolchain_archive_check import _archive, _lock
-from tests.e2e.toolchain_support import Cli
-
-
-def _closed_port() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}/dl"
+from tests.e2e.toolchain_support import Cli, closed_port_url
 
 
 @pytest.mark.parametrize(
@@ -48,7 +41,7 @@ def test_full_mode_index_error_is_undecided(gate: Gate, tmp_path: Path) -> None:
 
     archive = _archive(gate, tmp_path)
     _lock(gate, archive)
-    env = {"GOGATE_DL_BASE": _closed_port(), "GOSUMDB": "off"}
+    env = {"GOGATE_DL_BASE": closed_port_url(), "GOSUMDB": "off"}
     run = gate.run("--mode", "full", "--only", "toolchain-archive", "--archive", str(archive), env=env)
     assert run.code == 3, run.out
     assert "download index could not be read" in run.out

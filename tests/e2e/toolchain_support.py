@@ -166,3 +166,10 @@ class Cli:
 
     def pin(self, version: str) -> None:
         (self.repo / "go.version").write_text(f"{version}\n", encoding="utf-8")
+
+
+def closed_port_url() -> str:
+    """The URL of a loopback port nothing listens on any more."""
+    with DlServer() as server:
+        url = server.url
+    return url

@@ -473,6 +473,33 @@ def _matrix_values(matrix: Node | None, key: str) -> list[Node]:
     return values
 
 
+def _version_file_record(
+    root: Path,
+    relative: str,
+    step: _Step,
+    *,
+    line: int,
+    raw: str,
+    shadow: str | None,
+    provenance: str | None,
+) -> PinRecord:
+    """The REFERENCE record of a go-version-file, resolved as setup-go reads it (in ``step``'s file)."""
+    if "${{" in relative:
+        version, note = None, "the path is a GitHub expression, evaluated only when the workflow runs"
+    else:
+        version, note = _read_version_file(root, relative, step)
+    return PinRecord(
+        source=PinSource.SETUP_GO_VERSION_FILE,
+        kind=PinKind.REFERENCE,
+        path=step.path,
+        line=line,
+        raw=raw,
+        version=version,
+        note=join_notes(shadow, provenance, note),
+        shadowed=shadow is not None,
+    )
+
+
 def _read_version_file(root: Path, relative: str, step: _Step) -> tuple[str | None, str]:
     """What setup-go's ``parseGoVersionFile`` returns for the file, and a note saying so."""
     normalized = posixpath.normpath(relative)
@@ -536,20 +563,15 @@ def _setup_go_records(root: Path, step: _Step) -> list[PinRecord]:
                 input_note = (
                     f"the default of input {found[0]}; a workflow using the action can pass another file"
                 )
-        if "${{" in relative:
-            version, note = None, "the path is a GitHub expression, evaluated only when the workflow runs"
-        else:
-            version, note = _read_version_file(root, relative, step)
         records.append(
-            PinRecord(
-                source=PinSource.SETUP_GO_VERSION_FILE,
-                kind=PinKind.REFERENCE,
-                path=step.path,
+            _version_file_record(
+                root,
+                relative,
+                step,
                 line=node_line(file_node),
                 raw=file_text,
-                version=version,
-                note=join_notes(shadow, input_note, note),
-                shadowed=shadow is not None,
+                shadow=shadow,
+                provenance=input_note,
             )
         )
     if not records:
@@ -714,21 +736,10 @@ def _local_call_records(root: Path, caller: _Step, uses: str, *, action: bool) -
             )
             continue
         relative = _WORKSPACE_PREFIX.sub("", text)
-        if "${{" in relative:
-            version, note = None, "the path is a GitHub expression, evaluated only when the workflow runs"
-        else:
-            version, note = _read_version_file(root, relative, caller)
         shadow = "shadowed by the go-version passed to the same call" if passed_version else None
         records.append(
-            PinRecord(
-                source=PinSource.SETUP_GO_VERSION_FILE,
-                kind=PinKind.REFERENCE,
-                path=caller.path,
-                line=node_line(node),
-                raw=text,
-                version=version,
-                note=join_notes(shadow, provenance, note),
-                shadowed=shadow is not None,
+            _version_file_record(
+                root, relative, caller, line=node_line(node), raw=text, shadow=shadow, provenance=provenance
             )
         )
     return records
