@@ -177,4 +177,6 @@ class ModulesTxt:
     wildcard_replacements: tuple[VendoredModule, ...] = ()
     """``# path => new [version]`` lines: replacements of every version (``version`` is "")."""
     ignored_lines: tuple[int, ...] = field(default=())
-    """Lines Go's reader silently ignores (kept so a check can point at them)."""
+    """Lines Go's reader silently ignores, wholly or in part (kept so a check can point at them)."""
+    ignored: tuple[tuple[int, str], ...] = ()
+    """``(line, what Go ignores there)`` for each entry of ``ignored_lines``, in line order."""

@@ -1,0 +1,325 @@
+"""gogate's vendor verdict against ``go list -mod=vendor`` on real ``go mod vendor`` trees, tampered.
+
+Each case edits a copy of one vendored main module (see vendor_fixture) and asserts that gogate
+and Go agree: the same reasons under ``go: inconsistent vendoring``, the same later-stage errors,
+the same exit status, and the finding kinds the case expects (so an oracle that says nothing
+cannot make a case pass on its own).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from goenv_support import hermetic_go_env, run_go
+
+from deps.modproxy import ModuleProxy
+from deps.vendor_fixture import build_main_module, parse_go_stderr, publish, vendor_package_dirs
+from gogate.deps.gomod import read_gomod
+from gogate.deps.modulestxt import read_modules_txt
+from gogate.deps.vendor_consistency import (
+    CONSISTENCY_BLOCK_KINDS,
+    InconsistencyKind,
+    VendorVerdict,
+    check_vendor_consistency,
+)
+
+K = InconsistencyKind
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"tamper target {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def gomod_edit(old: str, new: str) -> Callable[[Path], None]:
+    return lambda tree: _edit(tree / "go.mod", old, new)
+
+
+def txt_edit(old: str, new: str) -> Callable[[Path], None]:
+    return lambda tree: _edit(tree / "vendor" / "modules.txt", old, new)
+
+
+def both(*steps: Callable[[Path], None]) -> Callable[[Path], None]:
+    def apply(tree: Path) -> None:
+        for step in steps:
+            step(tree)
+
+    return apply
+
+
+def add_vendor_package(import_path: str, *, imported: bool) -> Callable[[Path], None]:
+    def apply(tree: Path) -> None:
+        directory = tree / "vendor" / import_path
+        directory.mkdir(parents=True)
+        (directory / "x.go").write_text(f"package {import_path.rsplit('/', 1)[-1]}\n")
+        if imported:
+            _edit(tree / "main.go", "import (\n", f'import (\n\t_ "{import_path}"\n')
+
+    return apply
+
+
+def remove_modules_txt(tree: Path) -> None:
+    (tree / "vendor" / "modules.txt").unlink()
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    tamper: Callable[[Path], None] | None
+    kinds: frozenset[InconsistencyKind]
+    go_line: str = "1.23"
+
+
+def case(
+    name: str, tamper: Callable[[Path], None] | None, *kinds: InconsistencyKind, go_line: str = "1.23"
+) -> Case:
+    return Case(name, tamper, frozenset(kinds), go_line)
+
+
+A_BLOCK = "# example.com/a v1.1.0\n## explicit; go 1.21\nexample.com/a\n"
+GO113 = gomod_edit("go 1.23", "go 1.13")
+
+CASES = [
+    case("untampered", None),
+    case("drop-module-block", txt_edit(A_BLOCK, ""), K.NOT_MARKED_EXPLICIT, K.UNLISTED_PACKAGE),
+    case("drop-explicit", txt_edit("## explicit\nexample.com/b\n", "example.com/b\n"), K.NOT_MARKED_EXPLICIT),
+    case(
+        "explicit-but-not-required",
+        gomod_edit("require example.com/b v1.0.0 // indirect\n", ""),
+        K.EXPLICIT_NOT_REQUIRED,
+        K.VENDORED_NOT_REQUIRED,
+    ),
+    # Go checks ## explicit only on modules that provide packages.
+    case(
+        "stray-explicit-without-packages",
+        txt_edit(A_BLOCK, A_BLOCK + "# example.com/z v1.0.0\n## explicit\n"),
+    ),
+    case(
+        "vendored-but-not-required",
+        both(
+            gomod_edit("require example.com/b v1.0.0 // indirect\n", ""),
+            txt_edit("## explicit\nexample.com/b\n", "example.com/b\n"),
+        ),
+        K.VENDORED_NOT_REQUIRED,
+    ),
+    case(
+        "gomod-version",
+        gomod_edit("example.com/a v1.1.0", "example.com/a v1.0.0"),
+        K.NOT_MARKED_EXPLICIT,
+        K.EXPLICIT_NOT_REQUIRED,
+        K.VENDORED_NOT_REQUIRED,
+    ),
+    case(
+        "modules-txt-version",
+        txt_edit("# example.com/a v1.1.0", "# example.com/a v1.0.0"),
+        K.NOT_MARKED_EXPLICIT,
+        K.EXPLICIT_NOT_REQUIRED,
+        K.VENDORED_NOT_REQUIRED,
+    ),
+    # Semver shorthand is a valid version to Go's reader but not the go.mod's canonical v1.1.0.
+    case(
+        "modules-txt-shorthand-version",
+        txt_edit("# example.com/a v1.1.0", "# example.com/a v1.1"),
+        K.NOT_MARKED_EXPLICIT,
+        K.EXPLICIT_NOT_REQUIRED,
+        K.VENDORED_NOT_REQUIRED,
+    ),
+    case(
+        "gomod-drops-module-replacement",
+        gomod_edit("replace example.com/c v1.0.0 => example.com/cfork v1.0.1\n", ""),
+        K.REPLACED_NOT_REPLACED,
+    ),
+    case(
+        "modules-txt-drops-module-replacement",
+        txt_edit("# example.com/c v1.0.0 => example.com/cfork v1.0.1", "# example.com/c v1.0.0"),
+        K.NOT_MARKED_REPLACED,
+    ),
+    case(
+        "gomod-alters-replacement-version",
+        gomod_edit("example.com/cfork v1.0.1", "example.com/cfork v1.0.2"),
+        K.REPLACEMENT_DIFFERS,
+    ),
+    case(
+        "modules-txt-alters-replacement-module",
+        txt_edit("=> example.com/cfork v1.0.1", "=> example.com/cfork2 v1.0.1"),
+        K.REPLACEMENT_DIFFERS,
+    ),
+    case(
+        "gomod-versioned-to-wildcard",
+        gomod_edit("replace example.com/c v1.0.0 =>", "replace example.com/c =>"),
+        K.NOT_MARKED_REPLACED,
+    ),
+    case(
+        "modules-txt-alters-wildcard-directory",
+        txt_edit("# example.com/d => ./local/d\n", "# example.com/d => ./local/d2\n"),
+        K.REPLACEMENT_DIFFERS,
+    ),
+    # The versioned line is only checked for presence: the wildcard line carries the comparison.
+    case(
+        "modules-txt-alters-versioned-directory",
+        txt_edit("# example.com/d v0.0.0 => ./local/d\n", "# example.com/d v0.0.0 => ./local/d2\n"),
+    ),
+    case(
+        "modules-txt-drops-unused-wildcard",
+        txt_edit("# example.com/e => example.com/efork v1.2.0\n", ""),
+        K.NOT_MARKED_REPLACED,
+    ),
+    case(
+        "modules-txt-drops-unused-versioned-directory",
+        txt_edit("# example.com/f v1.0.0 => ./local/f\n", ""),
+        K.NOT_MARKED_REPLACED,
+    ),
+    case(
+        "gomod-adds-replacement",
+        lambda tree: (tree / "go.mod").write_text(
+            (tree / "go.mod").read_text() + "replace example.com/b => ./b\n"
+        ),
+        K.NOT_MARKED_REPLACED,
+    ),
+    case(
+        "modules-txt-adds-replacement",
+        txt_edit("# example.com/b v1.0.0\n", "# example.com/b v1.0.0 => example.com/bfork v1.0.0\n"),
+        K.REPLACED_NOT_REPLACED,
+    ),
+    case(
+        "modules-txt-wildcard-to-other-module",
+        txt_edit(
+            "# example.com/e => example.com/efork v1.2.0", "# example.com/e => example.com/efork v1.3.0"
+        ),
+        K.REPLACEMENT_DIFFERS,
+    ),
+    # Go only refuses ## go versions newer than itself; any other value is accepted as written.
+    case(
+        "go-annotation-changed",
+        txt_edit("## explicit; go 1.21\nexample.com/a", "## explicit; go 1.19\nexample.com/a"),
+    ),
+    case(
+        "go-annotation-too-new",
+        txt_edit("## explicit; go 1.21\nexample.com/a", "## explicit; go 1.99\nexample.com/a"),
+        K.GO_VERSION_TOO_NEW,
+    ),
+    case(
+        "go-annotation-dropped", txt_edit("## explicit; go 1.21\nexample.com/a", "## explicit\nexample.com/a")
+    ),
+    case("pre-1.14-consistent", GO113),
+    case(
+        "pre-1.14-version",
+        both(GO113, gomod_edit("example.com/a v1.1.0", "example.com/a v1.0.0")),
+        K.VERSION_MISMATCH,
+        K.EXPLICIT_NOT_REQUIRED,
+    ),
+    case("pre-1.14-drops-explicit", both(GO113, txt_edit("## explicit\nexample.com/b\n", "example.com/b\n"))),
+    case(
+        "pre-1.14-drops-wildcard",
+        both(GO113, txt_edit("# example.com/e => example.com/efork v1.2.0\n", "")),
+    ),
+    case(
+        "pre-1.14-drops-used-replacement",
+        both(GO113, txt_edit("# example.com/c v1.0.0 => example.com/cfork v1.0.1", "# example.com/c v1.0.0")),
+        K.NOT_MARKED_REPLACED,
+    ),
+    case("unlisted-imported", add_vendor_package("example.com/extra", imported=True), K.UNLISTED_PACKAGE),
+    case(
+        "unlisted-not-imported",
+        add_vendor_package("example.com/b/hidden", imported=False),
+        K.UNLISTED_PACKAGE,
+    ),
+    case(
+        "unlisted-imported-go-1.22",
+        add_vendor_package("example.com/extra", imported=True),
+        K.UNLISTED_PACKAGE,
+        go_line="1.22",
+    ),
+    case(
+        "missing-modules-txt",
+        remove_modules_txt,
+        K.NOT_MARKED_EXPLICIT,
+        K.NOT_MARKED_REPLACED,
+        K.UNLISTED_PACKAGE,
+    ),
+    case(
+        "ignored-junk-lines",
+        txt_edit(A_BLOCK, "# junk\n# example.com/q notaversion\nexample.com/q\n## explicit\n" + A_BLOCK),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def toolchain_version(go_version: str) -> str:
+    return go_version.removeprefix("go")
+
+
+@pytest.fixture(scope="module")
+def vendored_trees(
+    go_bin: Path, tmp_path_factory: pytest.TempPathFactory, go_gocache: Path
+) -> dict[str, Path]:
+    """One pristine vendored main module per go line used by CASES (built once for the file)."""
+    base = tmp_path_factory.mktemp("vendor-consistency")
+    proxy = ModuleProxy(base / "proxy")
+    publish(proxy)
+    env = hermetic_go_env(base / "home", gocache=go_gocache, GOPROXY=proxy.url)
+    trees = {}
+    for go_line in sorted({c.go_line for c in CASES}):
+        trees[go_line] = build_main_module(base / f"main-{go_line}", go_bin, env, go_line=go_line)
+    return trees
+
+
+def gogate_verdict(tree: Path, toolchain_version: str) -> VendorVerdict:
+    return check_vendor_consistency(
+        read_gomod(tree, "go.mod"),
+        read_modules_txt(tree, "vendor/modules.txt"),
+        vendor_package_dirs=vendor_package_dirs(tree / "vendor"),
+        vendor_exists=(tree / "vendor").is_dir(),
+        toolchain_version=toolchain_version,
+    )
+
+
+def assert_agrees(verdict: VendorVerdict, go_returncode: int, go_stderr: str) -> None:
+    go = parse_go_stderr(go_returncode, go_stderr)
+    ours = {kind: {i.go_reason for i in verdict.inconsistencies if i.kind is kind} for kind in K}
+    block = set().union(*(ours[kind] for kind in CONSISTENCY_BLOCK_KINDS))
+    assert not go.other, go_stderr
+    if ours[K.GO_VERSION_TOO_NEW]:
+        # Go stops at the first too-new annotation, before it checks anything else.
+        # Go's text goes on with the GOTOOLCHAIN setting, which gogate does not know.
+        assert len(go.too_new) == 1
+        assert any(go.too_new[0].startswith(m.removesuffix(")")) for m in ours[K.GO_VERSION_TOO_NEW])
+        assert go_returncode != 0
+        return
+    assert go.too_new == []
+    assert go.block == block, go_stderr
+    if block:
+        assert go_returncode != 0
+        return
+    # Only a consistent modules.txt gets as far as these checks.
+    assert go.not_required == ours[K.VENDORED_NOT_REQUIRED], go_stderr
+    unlisted = {i.module_path for i in verdict.inconsistencies if i.kind is K.UNLISTED_PACKAGE}
+    assert go.ignored_packages <= unlisted, go_stderr
+    assert go.missing_imports == go.ignored_packages, go_stderr
+    assert (go_returncode != 0) == bool(go.not_required or go.ignored_packages), go_stderr
+
+
+@pytest.mark.parametrize("tamper", CASES, ids=[c.name for c in CASES])
+def test_verdict_matches_go(
+    tamper: Case,
+    vendored_trees: dict[str, Path],
+    go_bin: Path,
+    tmp_path: Path,
+    go_gocache: Path,
+    toolchain_version: str,
+) -> None:
+    tree = tmp_path / "main"
+    shutil.copytree(vendored_trees[tamper.go_line], tree, symlinks=True)
+    if tamper.tamper is not None:
+        tamper.tamper(tree)
+    env = hermetic_go_env(tmp_path / "home", gocache=go_gocache)
+    result = run_go(go_bin, ["list", "-mod=vendor", "-deps", "./..."], cwd=tree, env=env)
+    verdict = gogate_verdict(tree, toolchain_version)
+    assert {i.kind for i in verdict.inconsistencies} == tamper.kinds, verdict.inconsistencies
+    assert_agrees(verdict, result.returncode, result.stderr)
+    assert verdict.uses_vendor is ("pre-1.14" not in tamper.name)
