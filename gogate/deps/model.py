@@ -15,6 +15,7 @@ __all__ = [
     "GoSum",
     "GoWork",
     "Godebug",
+    "Ignore",
     "ModulesTxt",
     "Replace",
     "Require",
@@ -73,6 +74,14 @@ class Tool:
 
 
 @dataclass(frozen=True, slots=True)
+class Ignore:
+    """An ``ignore`` directive (Go 1.25+): a directory the go command skips when matching packages."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Godebug:
     key: str
     value: str
@@ -98,6 +107,7 @@ class GoMod:
     tools: tuple[Tool, ...] = ()
     deprecated: str | None = None
     """The ``// Deprecated:`` text of the module comment, if any."""
+    ignores: tuple[Ignore, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,10 @@ class Directive:
     """One directive line (inside a block, ``verb`` is the block's verb).
 
     ``args`` are the values (``"..."`` strings unquoted); ``tokens`` the arguments as written.
+    ``comment`` is the end-of-line comment; ``before`` the whole-line comments x/mod attaches
+    above the line ("" marks a blank line inside a block, as x/mod keeps it); ``block_before``
+    the comments above the enclosing block, None outside a block. x/mod reads a module's
+    ``Deprecated:`` notice and a retraction's rationale from these (``parseDirectiveComment``).
     """
 
     verb: str
@@ -58,6 +62,8 @@ class Directive:
     line: int
     comment: str = ""
     tokens: tuple[str, ...] = field(default=())
+    before: tuple[str, ...] = field(default=())
+    block_before: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,12 +205,14 @@ class _Lexer:
 class _Line:
     tokens: list[_Token]
     comment: str = ""
+    before: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class _Block:
     tokens: list[_Token]
     lines: list[_Line]
+    before: list[str] = field(default_factory=list)
 
 
 class _Parser:
@@ -222,14 +230,22 @@ class _Parser:
         return token
 
     def parse(self) -> list[_Line | _Block]:
+        # Whole-line comments directly above a statement (no blank line between) belong to it;
+        # a blank line makes them a free-standing comment block (read.go parseFile).
+        pending: list[str] = []
         while True:
             kind = self.peek()
             if kind == _EOF:
                 return self.statements
-            if kind in ("\n", _COMMENT):
+            if kind == "\n":
                 self.lex()
+                pending = []
+            elif kind == _COMMENT:
+                pending.append(self.lex().text)
             else:
                 self.statement()
+                self.statements[-1].before = pending
+                pending = []
 
     def statement(self) -> None:
         tokens = [self.lex()]
@@ -254,10 +270,19 @@ class _Parser:
 
     def block(self, tokens: list[_Token]) -> _Block:
         block = _Block(tokens, [])
+        # Inside a block every comment since the previous line belongs to the next line, and
+        # blank lines are kept as "" markers (read.go parseLineBlock).
+        comments: list[str] = []
         while True:
             kind = self.peek()
-            if kind in (_EOL_COMMENT, _COMMENT, "\n"):
+            if kind == _EOL_COMMENT:
                 self.lex()
+            elif kind == _COMMENT:
+                comments.append(self.lex().text)
+            elif kind == "\n":
+                self.lex()
+                if (not comments and block.lines) or (comments and comments[-1] != ""):
+                    comments.append("")
             elif kind == _EOF:
                 start = f"{self.lexer.path}:{tokens[0].line}:{tokens[0].column}"
                 self.lexer.error(f"syntax error (unterminated block started at {start})")
@@ -271,7 +296,9 @@ class _Parser:
                 line = [self.lex()]
                 while (token := self.lex()).kind not in _ENDS_LINE:
                     line.append(token)
-                block.lines.append(_Line(line, token.text if token.kind == _EOL_COMMENT else ""))
+                comment = token.text if token.kind == _EOL_COMMENT else ""
+                block.lines.append(_Line(line, comment, comments))
+                comments = []
 
 
 # --- values: Go strings, semantic versions, module paths ----------------------------------------
@@ -611,13 +638,21 @@ class _Rules:
             raise _Reject(f"unknown directive: {verb}")
 
 
-def _directive(verb: str, tokens: list[_Token], line: int, comment: str) -> Directive:
+def _directive(
+    verb: str,
+    tokens: list[_Token],
+    line: int,
+    comment: str,
+    before: list[str],
+    block_before: list[str] | None,
+) -> Directive:
     raw = tuple(token.text for token in tokens)
     values = []
     for text in raw:
         value = _unquote(text) if text.startswith('"') else None
         values.append(text if value is None else value)
-    return Directive(verb, tuple(values), line, comment, raw)
+    outer = None if block_before is None else tuple(block_before)
+    return Directive(verb, tuple(values), line, comment, raw, tuple(before), outer)
 
 
 def parse_modfile(file: TextFile, kind: FileKind) -> ModFile:
@@ -626,21 +661,23 @@ def parse_modfile(file: TextFile, kind: FileKind) -> ModFile:
     rules = _Rules(kind)
     directives: list[Directive] = []
 
-    def add(verb: str, tokens: list[_Token], line: int, comment: str) -> None:
+    def add(
+        verb: str, tokens: list[_Token], line: _Line, number: int, block_before: list[str] | None
+    ) -> None:
         try:
             rules.check(verb, [token.text for token in tokens])
         except _Reject as error:
-            raise InputError(file.path, str(error), line=line) from None
-        directives.append(_directive(verb, tokens, line, comment))
+            raise InputError(file.path, str(error), line=number) from None
+        directives.append(_directive(verb, tokens, number, line.comment, line.before, block_before))
 
     for statement in statements:
         first = statement.tokens[0]
         if isinstance(statement, _Line):
-            add(first.text, statement.tokens[1:], first.line, statement.comment)
+            add(first.text, statement.tokens[1:], statement, first.line, None)
         elif len(statement.tokens) > 1 or first.text not in _BLOCK_VERBS[kind]:
             words = " ".join(token.text for token in statement.tokens)
             raise InputError(file.path, f"unknown block type: {words}", line=first.line)
         else:
             for line in statement.lines:
-                add(first.text, line.tokens, line.tokens[0].line, line.comment)
+                add(first.text, line.tokens, line, line.tokens[0].line, statement.before)
     return ModFile(path=file.path, kind=kind, directives=tuple(directives))
