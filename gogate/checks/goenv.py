@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from gogate.checks.interface import Check, CheckReport, Facts, Need
+from gogate.deps.patterns import match_prefix_patterns as module_pattern_matches
 from gogate.results import Finding, Status
 
 __all__ = ["GoEnvCheck", "matches_everything", "module_pattern_matches"]
@@ -26,48 +27,6 @@ _PROBE_PATHS = (
     "example.com/a/b/c",
     "cloud.google.com/go/storage",
 )
-
-
-def _glob_element_regex(glob: str) -> str:
-    """Translate one path.Match pattern to a regex where ``*`` and ``?`` never cross ``/``."""
-    out, index = [], 0
-    while index < len(glob):
-        char = glob[index]
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "\\" and index + 1 < len(glob):
-            index += 1
-            out.append(re.escape(glob[index]))
-        elif char == "[":
-            end = glob.find("]", index + 1)
-            if end < 0:
-                return r"(?!)"  # malformed class: Go's path.Match reports an error, so no match
-            body = glob[index + 1 : end]
-            if body.startswith("^"):
-                body = "^" + body[1:]
-            out.append(f"[{body}]")
-            index = end
-        else:
-            out.append(re.escape(char))
-        index += 1
-    return "".join(out)
-
-
-def module_pattern_matches(patterns: str, module_path: str) -> bool:
-    """Go's ``module.MatchPrefixPatterns``: does any comma-separated glob match a path prefix?"""
-    for glob in (part.strip() for part in patterns.split(",")):
-        if not glob:
-            continue
-        elements = glob.count("/") + 1
-        prefix_parts = module_path.split("/")
-        if len(prefix_parts) < elements:
-            continue
-        prefix = "/".join(prefix_parts[:elements])
-        if re.fullmatch(_glob_element_regex(glob), prefix):
-            return True
-    return False
 
 
 def matches_everything(patterns: str) -> bool:
