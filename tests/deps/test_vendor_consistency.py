@@ -17,8 +17,14 @@ import pytest
 from goenv_support import hermetic_go_env, run_go
 
 from deps.modproxy import ModuleProxy
-from deps.vendor_fixture import build_main_module, parse_go_stderr, publish, vendor_package_dirs
-from gogate.deps.gomod import read_gomod
+from deps.vendor_fixture import (
+    build_main_module,
+    build_workspace,
+    parse_go_stderr,
+    publish,
+    vendor_package_dirs,
+)
+from gogate.deps.gomod import read_gomod, read_gowork
 from gogate.deps.modulestxt import read_modules_txt
 from gogate.deps.vendor_consistency import (
     CONSISTENCY_BLOCK_KINDS,
@@ -323,3 +329,207 @@ def test_verdict_matches_go(
     assert {i.kind for i in verdict.inconsistencies} == tamper.kinds, verdict.inconsistencies
     assert_agrees(verdict, result.returncode, result.stderr)
     assert verdict.uses_vendor is ("pre-1.14" not in tamper.name)
+
+
+def gogate_workspace_verdict(tree: Path, toolchain_version: str) -> VendorVerdict:
+    gowork = read_gowork(tree, "go.work")
+    gomods = [read_gomod(tree, f"{use.directory.removeprefix('./')}/go.mod") for use in gowork.uses]
+    return check_vendor_consistency(
+        gomods[0],
+        read_modules_txt(tree, "vendor/modules.txt"),
+        gowork=gowork,
+        workspace_gomods=gomods,
+        vendor_package_dirs=vendor_package_dirs(tree / "vendor"),
+        vendor_exists=(tree / "vendor").is_dir(),
+        toolchain_version=toolchain_version,
+    )
+
+
+def workspace_edit(relative: str, old: str, new: str) -> Callable[[Path], None]:
+    return lambda tree: _edit(tree / relative, old, new)
+
+
+WORKSPACE_CASES = [
+    case("untampered", None),
+    case(
+        "drop-explicit",
+        workspace_edit("vendor/modules.txt", "## explicit\nexample.com/b\n", "example.com/b\n"),
+        K.NOT_MARKED_EXPLICIT,
+    ),
+    # The wording changes in a workspace: "a go.mod", "the workspace", and go.work's own path.
+    case(
+        "explicit-but-not-required",
+        workspace_edit("m1/go.mod", "require example.com/b v1.0.0 // indirect\n", ""),
+        K.EXPLICIT_NOT_REQUIRED,
+    ),
+    case(
+        "gowork-drops-replacement",
+        workspace_edit("go.work", "replace example.com/e => example.com/efork v1.2.0\n", ""),
+        K.REPLACED_NOT_REPLACED,
+    ),
+    case(
+        "gowork-alters-replacement",
+        workspace_edit("go.work", "efork v1.2.0", "efork v1.2.1"),
+        K.REPLACEMENT_DIFFERS,
+    ),
+    # A directory replacement in m2/go.mod is compared relative to go.work but shown as written.
+    case(
+        "modules-txt-alters-member-directory",
+        workspace_edit(
+            "vendor/modules.txt", "# example.com/d => ./local/d\n", "# example.com/d => ./local/d2\n"
+        ),
+        K.REPLACEMENT_DIFFERS,
+    ),
+    case(
+        "member-drops-replacement",
+        workspace_edit("m2/go.mod", "replace example.com/c v1.0.0 => example.com/cfork v1.0.1\n", ""),
+        K.REPLACED_NOT_REPLACED,
+    ),
+    case(
+        "unlisted-imported",
+        both(
+            add_vendor_package("example.com/extra", imported=False),
+            workspace_edit(
+                "m1/main.go",
+                'import _ "example.com/a"\n',
+                'import _ "example.com/a"\nimport _ "example.com/extra"\n',
+            ),
+        ),
+        K.UNLISTED_PACKAGE,
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def vendored_workspace(go_bin: Path, tmp_path_factory: pytest.TempPathFactory, go_gocache: Path) -> Path:
+    base = tmp_path_factory.mktemp("vendor-workspace")
+    proxy = ModuleProxy(base / "proxy")
+    publish(proxy)
+    env = hermetic_go_env(base / "home", gocache=go_gocache, GOPROXY=proxy.url)
+    return build_workspace(base / "ws", go_bin, env)
+
+
+@pytest.mark.parametrize("tamper", WORKSPACE_CASES, ids=[c.name for c in WORKSPACE_CASES])
+def test_workspace_verdict_matches_go(
+    tamper: Case,
+    vendored_workspace: Path,
+    go_bin: Path,
+    tmp_path: Path,
+    go_gocache: Path,
+    toolchain_version: str,
+) -> None:
+    tree = tmp_path / "ws"
+    shutil.copytree(vendored_workspace, tree, symlinks=True)
+    if tamper.tamper is not None:
+        tamper.tamper(tree)
+    env = hermetic_go_env(tmp_path / "home", gocache=go_gocache)
+    result = run_go(go_bin, ["list", "-mod=vendor", "-deps", "./m1/...", "./m2/..."], cwd=tree, env=env)
+    verdict = gogate_workspace_verdict(tree, toolchain_version)
+    assert {i.kind for i in verdict.inconsistencies} == tamper.kinds, verdict.inconsistencies
+    assert_agrees(verdict, result.returncode, result.stderr)
+    assert verdict.uses_vendor
+    if tamper.kinds & {K.UNLISTED_PACKAGE}:
+        assert "go work vendor" in verdict.inconsistencies[0].message
+
+
+def _go_builds_from_vendor(go: Path, tree: Path, env: dict[str, str], *patterns: str) -> bool:
+    """Whether plain ``go list`` (no -mod flag) loads example.com/a from vendor/ (GOPROXY is off)."""
+    result = run_go(go, ["list", "-deps", "-f", "{{.ImportPath}} {{.Dir}}", *patterns], cwd=tree, env=env)
+    dirs = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    return result.returncode == 0 and Path(dirs.get("example.com/a", "")).is_relative_to(tree / "vendor")
+
+
+DEFAULT_MODE_CASES = [
+    ("go-1.23", None, None, True),
+    ("go-1.13", GO113, None, False),
+    ("no-go-line", gomod_edit("go 1.23\n", ""), None, False),
+    (
+        "workspace-modules-txt-outside-workspace",
+        txt_edit("# example.com/a", "## workspace\n# example.com/a"),
+        None,
+        False,
+    ),
+    ("goflags-mod-mod", None, "mod", False),
+    ("goflags-mod-vendor-go-1.13", GO113, "vendor", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("tamper", "mod_flag", "expected"),
+    [case[1:] for case in DEFAULT_MODE_CASES],
+    ids=[case[0] for case in DEFAULT_MODE_CASES],
+)
+def test_default_vendor_mode_matches_go(
+    tamper: Callable[[Path], None] | None,
+    mod_flag: str | None,
+    expected: bool,
+    vendored_trees: dict[str, Path],
+    go_bin: Path,
+    tmp_path: Path,
+    go_gocache: Path,
+) -> None:
+    tree = tmp_path / "main"
+    shutil.copytree(vendored_trees["1.23"], tree, symlinks=True)
+    if tamper is not None:
+        tamper(tree)
+    flags = "-modcacherw" + (f" -mod={mod_flag}" if mod_flag else "")
+    env = hermetic_go_env(tmp_path / "home", gocache=go_gocache, GOFLAGS=flags)
+    verdict = check_vendor_consistency(
+        read_gomod(tree, "go.mod"), read_modules_txt(tree, "vendor/modules.txt"), mod_flag=mod_flag
+    )
+    assert _go_builds_from_vendor(go_bin, tree, env, "./...") is expected
+    assert verdict.uses_vendor is expected, verdict.reason
+
+
+def test_workspace_without_workspace_marker_is_not_vendored(
+    vendored_workspace: Path, go_bin: Path, tmp_path: Path, go_gocache: Path, toolchain_version: str
+) -> None:
+    tree = tmp_path / "ws"
+    shutil.copytree(vendored_workspace, tree, symlinks=True)
+    _edit(tree / "vendor" / "modules.txt", "## workspace\n", "")
+    env = hermetic_go_env(tmp_path / "home", gocache=go_gocache)
+    assert not _go_builds_from_vendor(go_bin, tree, env, "./m1/...")
+    verdict = gogate_workspace_verdict(tree, toolchain_version)
+    assert not verdict.uses_vendor
+    assert verdict.reason == "In workspace mode, but vendor directory is not for a workspace"
+    # With -mod=vendor Go still checks it, and finds it consistent: the marker is not part of the check.
+    result = run_go(go_bin, ["list", "-mod=vendor", "-deps", "./m1/...", "./m2/..."], cwd=tree, env=env)
+    assert result.returncode == 0, result.stderr
+    assert verdict.consistent
+
+
+OLD_TOOLCHAIN = "1.22.10"
+OLD_TOOLCHAIN_CASES = [c for c in CASES if c.go_line == "1.22"] + [
+    case(c.name, c.tamper, *c.kinds, go_line="1.22")
+    for c in CASES
+    if c.name
+    in {
+        "untampered",
+        "drop-explicit",
+        "modules-txt-alters-wildcard-directory",
+        "vendored-but-not-required",
+        "go-annotation-too-new",
+        "unlisted-not-imported",
+    }
+]
+
+
+@pytest.mark.parametrize("tamper", OLD_TOOLCHAIN_CASES, ids=[c.name for c in OLD_TOOLCHAIN_CASES])
+def test_verdict_matches_older_go(
+    tamper: Case,
+    vendored_trees: dict[str, Path],
+    go_toolchain: Callable[[str], Path],
+    tmp_path: Path,
+    go_gocache: Path,
+) -> None:
+    """Go 1.22 prints the same reasons; it predates the go >= 1.23 unlisted-package rule entirely."""
+    old_go = go_toolchain(OLD_TOOLCHAIN)
+    tree = tmp_path / "main"
+    shutil.copytree(vendored_trees["1.22"], tree, symlinks=True)
+    if tamper.tamper is not None:
+        tamper.tamper(tree)
+    env = hermetic_go_env(tmp_path / "home", gocache=go_gocache)
+    result = run_go(old_go, ["list", "-mod=vendor", "-deps", "./..."], cwd=tree, env=env)
+    verdict = gogate_verdict(tree, OLD_TOOLCHAIN)
+    assert {i.kind for i in verdict.inconsistencies} == tamper.kinds, verdict.inconsistencies
+    assert_agrees(verdict, result.returncode, result.stderr)

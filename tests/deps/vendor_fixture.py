@@ -142,3 +142,38 @@ def parse_go_stderr(returncode: int, stderr: str) -> GoVendorReport:
         elif line.strip():
             report.other.append(line)
     return report
+
+
+def build_workspace(directory: Path, go: Path, env: Mapping[str, str]) -> Path:
+    """A go.work with two modules, ``go work vendor``-ed; returns the workspace directory.
+
+    ``m1`` requires ``a`` (and so ``b``); ``m2`` requires ``c``, replaced by a module in m2/go.mod,
+    and ``d``, replaced by ``../local/d`` relative to m2 (Go records it relative to go.work);
+    go.work replaces ``e`` (unused).
+    """
+    local_d = directory / "local" / "d"
+    local_d.mkdir(parents=True)
+    (local_d / "go.mod").write_text("module example.com/d\n\ngo 1.21\n")
+    (local_d / "d.go").write_text("package d\n")
+    modules = {
+        "m1": ("require example.com/a v1.1.0\n", 'import _ "example.com/a"\n'),
+        "m2": (
+            "require (\n\texample.com/c v1.0.0\n\texample.com/d v0.0.0\n)\n\n"
+            "replace example.com/c v1.0.0 => example.com/cfork v1.0.1\n\n"
+            "replace example.com/d => ../local/d\n",
+            'import (\n\t_ "example.com/c"\n\t_ "example.com/d"\n)\n',
+        ),
+    }
+    for name, (requirements, imports) in modules.items():
+        module = directory / name
+        module.mkdir()
+        (module / "go.mod").write_text(f"module example.com/{name}\n\ngo 1.23\n\n{requirements}")
+        (module / "main.go").write_text(f"package main\n\n{imports}\nfunc main() {{}}\n")
+        result = run_go(go, ["mod", "tidy"], cwd=module, env=env)
+        assert result.returncode == 0, result.stderr
+    (directory / "go.work").write_text(
+        "go 1.23\n\nuse (\n\t./m1\n\t./m2\n)\n\nreplace example.com/e => example.com/efork v1.2.0\n"
+    )
+    result = run_go(go, ["work", "vendor"], cwd=directory, env=env)
+    assert result.returncode == 0, result.stderr
+    return directory
