@@ -16,6 +16,9 @@ from pathlib import Path
 from goenv_support import run_go
 
 from deps.modproxy import ModuleProxy
+from gogate.deps.vendor_consistency import CONSISTENCY_BLOCK_KINDS, InconsistencyKind, VendorVerdict
+
+K = InconsistencyKind
 
 MAIN_GO = """package main
 
@@ -177,3 +180,28 @@ def build_workspace(directory: Path, go: Path, env: Mapping[str, str]) -> Path:
     result = run_go(go, ["work", "vendor"], cwd=directory, env=env)
     assert result.returncode == 0, result.stderr
     return directory
+
+
+def assert_agrees(verdict: VendorVerdict, go_returncode: int, go_stderr: str) -> None:
+    go = parse_go_stderr(go_returncode, go_stderr)
+    ours = {kind: {i.go_reason for i in verdict.inconsistencies if i.kind is kind} for kind in K}
+    block = set().union(*(ours[kind] for kind in CONSISTENCY_BLOCK_KINDS))
+    assert not go.other, go_stderr
+    if ours[K.GO_VERSION_TOO_NEW]:
+        # Go stops at the first too-new annotation, before it checks anything else.
+        # Go's text goes on with the GOTOOLCHAIN setting, which gogate does not know.
+        assert len(go.too_new) == 1
+        assert any(go.too_new[0].startswith(m.removesuffix(")")) for m in ours[K.GO_VERSION_TOO_NEW])
+        assert go_returncode != 0
+        return
+    assert go.too_new == []
+    assert go.block == block, go_stderr
+    if block:
+        assert go_returncode != 0
+        return
+    # Only a consistent modules.txt gets as far as these checks.
+    assert go.not_required == ours[K.VENDORED_NOT_REQUIRED], go_stderr
+    unlisted = {i.module_path for i in verdict.inconsistencies if i.kind is K.UNLISTED_PACKAGE}
+    assert go.ignored_packages <= unlisted, go_stderr
+    assert go.missing_imports == go.ignored_packages, go_stderr
+    assert (go_returncode != 0) == bool(go.not_required or go.ignored_packages), go_stderr
