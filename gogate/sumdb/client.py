@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
@@ -32,7 +33,12 @@ from gogate.errors import ConfigError, InfrastructureError
 from gogate.redact import redact
 from gogate.sumdb import note as _note
 from gogate.sumdb import tlog
-from gogate.sumdb.errors import SumdbDisabledError, SumdbNotFoundError, SumdbSecurityError
+from gogate.sumdb.errors import (
+    SumdbDisabledError,
+    SumdbNotFoundError,
+    SumdbSecurityError,
+    SumdbUnknownVersionError,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -242,26 +248,29 @@ class _Remote:
         self.backoff = backoff
         self.trust_env = trust_env
         self._client: httpx.Client | None = None
+        self._client_lock = threading.Lock()  # one shared httpx.Client (thread-safe) for every thread
 
     def url(self, path: str) -> str:
         return self.base_url + path
 
     def _http(self) -> httpx.Client:
-        if self._client is None:
-            import httpx
+        with self._client_lock:
+            if self._client is None:
+                import httpx
 
-            self._client = httpx.Client(
-                timeout=httpx.Timeout(self.timeout),
-                follow_redirects=False,
-                trust_env=self.trust_env,
-                headers={"User-Agent": "gogate-sumdb"},
-            )
-        return self._client
+                self._client = httpx.Client(
+                    timeout=httpx.Timeout(self.timeout),
+                    follow_redirects=False,
+                    trust_env=self.trust_env,
+                    headers={"User-Agent": "gogate-sumdb"},
+                )
+            return self._client
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        with self._client_lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
 
     def get(self, path: str, *, limit: int) -> bytes:
         """The body of ``GET <base><path>``; raises InfrastructureError (SumdbNotFoundError on 404/410)."""
@@ -329,6 +338,11 @@ class SumdbClient:
     ``cache_dir`` keeps ``<name>/latest`` (the newest signed tree head seen: the anchor of the fork
     check) and authenticated tiles under ``<name>/tile/``. Use one directory per trust domain, kept
     between runs (a CI cache), or the fork check only spans one run.
+
+    Safe to share between threads: one ``httpx.Client`` (itself thread-safe) is created under a lock;
+    reading, checking and replacing ``latest`` happens under a thread lock plus an ``flock`` (other
+    processes); cache files are written to a temporary name and renamed, so a reader never sees half a
+    tile or half a tree head, and two threads saving the same authenticated tile write the same bytes.
     """
 
     def __init__(
@@ -349,6 +363,7 @@ class SumdbClient:
         self._remote = _Remote(
             config.url, timeout=timeout, retries=retries, backoff=backoff, trust_env=trust_env
         )
+        self._latest_lock = threading.Lock()
 
     def __enter__(self) -> SumdbClient:
         return self
@@ -361,11 +376,26 @@ class SumdbClient:
 
     # ---------------------------------------------------------------------------------- public API
 
+    def lookup_url(self, path: str, version: str) -> str:
+        """The (redacted) URL :meth:`lookup` reads; raises ConfigError for a malformed path or version."""
+        return redact(self._remote.url(self._lookup_path(path, version)))
+
+    @staticmethod
+    def _lookup_path(path: str, version: str) -> str:
+        return f"/lookup/{escape_module_path(path)}@{escape_version(version.removesuffix('/go.mod'))}"
+
     def lookup(self, path: str, version: str) -> LookupResult:
-        """Verified go.sum lines for ``path version`` (``version`` may end in ``/go.mod``)."""
-        remote_path = f"/lookup/{escape_module_path(path)}@{escape_version(version.removesuffix('/go.mod'))}"
+        """Verified go.sum lines for ``path version`` (``version`` may end in ``/go.mod``).
+
+        A 404/410 answer to the lookup itself raises :class:`SumdbUnknownVersionError` (the database
+        does not know this module version); one for a tile stays a plain :class:`SumdbNotFoundError`.
+        """
+        remote_path = self._lookup_path(path, version)
         url = redact(self._remote.url(remote_path))
-        body = self._remote.get(remote_path, limit=_LOOKUP_LIMIT)
+        try:
+            body = self._remote.get(remote_path, limit=_LOOKUP_LIMIT)
+        except SumdbNotFoundError as error:
+            raise SumdbUnknownVersionError(error.message, url=url, remediation=error.remediation) from error
         try:
             record_id, text, signed = tlog.parse_record(body)
         except tlog.MalformedRecordError as error:
@@ -451,17 +481,18 @@ class SumdbClient:
     def _locked(self) -> Iterator[None]:
         directory = self._db_dir()
         directory.mkdir(parents=True, exist_ok=True)
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX: no cross-process lock
-            yield
-            return
-        with open(directory / ".lock", "a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        with self._latest_lock:  # threads of this process; the flock below serializes processes
             try:
+                import fcntl
+            except ImportError:  # pragma: no cover - not POSIX: no cross-process lock
                 yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                return
+            with open(directory / ".lock", "a+b") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def _read_latest(self) -> tuple[tlog.Tree, bytes]:
         file = self._latest_file()

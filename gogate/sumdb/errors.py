@@ -15,7 +15,7 @@ from __future__ import annotations
 from gogate.errors import ConfigError, GogateError, InfrastructureError
 from gogate.exitcodes import ExitCode
 
-__all__ = ["SumdbDisabledError", "SumdbNotFoundError", "SumdbSecurityError"]
+__all__ = ["SumdbDisabledError", "SumdbNotFoundError", "SumdbSecurityError", "SumdbUnknownVersionError"]
 
 
 class SumdbSecurityError(GogateError):
@@ -32,6 +32,18 @@ class SumdbSecurityError(GogateError):
 
 class SumdbNotFoundError(InfrastructureError):
     """The database answered 404 or 410 (unknown module version, or a tile it does not serve)."""
+
+
+class SumdbUnknownVersionError(SumdbNotFoundError):
+    """The lookup itself answered 404 or 410: the database has no record of this module version.
+
+    Kept apart from a missing tile because it is an answer about the module, not a broken database:
+    cmd/go refuses to download such a module unless GONOSUMDB/GOPRIVATE lists it.
+    """
+
+    def __init__(self, message: str, *, url: str, remediation: str | None = None) -> None:
+        super().__init__(message, remediation=remediation)
+        self.url = url
 
 
 class SumdbDisabledError(ConfigError):

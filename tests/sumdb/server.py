@@ -3,7 +3,11 @@
 :class:`Log` builds the tree exactly as a checksum database does (records appended, stored hashes kept,
 tiles cut from them); :class:`SumdbServer` serves ``/lookup/M@V``, ``/latest`` and ``/tile/...`` over a
 real ``http.server`` in a thread on an ephemeral loopback port. Hooks let a test tamper with what is
-served (record text, tree note, tile bytes) or make it fail (status, delay).
+served (record text, tree note, tile bytes) or make it fail (status, delay, dropped connections).
+It counts requests in flight (``max_in_flight``), can hold lookups at a gate until a number of them
+are waiting at once (``lookup_gate``), and can serve the database under a GOPROXY-style mount
+(``mount="/sumdb/<name>"``, with ``<mount>/supported``), as a module proxy that proxies it does.
+:meth:`Log.add_modules` publishes many module records at once (``make_modules`` builds them).
 
 :func:`write_module_proxy` writes a module into a ``file://`` GOPROXY so the real ``go`` command can be
 pointed at both.
@@ -25,7 +29,16 @@ from pathlib import Path
 
 from gogate.sumdb import note, tlog
 
-__all__ = ["Log", "Module", "SumdbServer", "hash1", "make_module", "write_module_proxy"]
+__all__ = [
+    "Log",
+    "LookupGate",
+    "Module",
+    "SumdbServer",
+    "hash1",
+    "make_module",
+    "make_modules",
+    "write_module_proxy",
+]
 
 DB_NAME = "sum.gogate.test"
 
@@ -71,6 +84,11 @@ class Module:
 
 def make_module(path: str = "example.com/m", version: str = "v1.0.0", body: str = "package m\n") -> Module:
     return Module(path, version, {"go.mod": f"module {path}\n\ngo 1.21\n".encode(), "m.go": body.encode()})
+
+
+def make_modules(count: int, prefix: str = "example.com/many") -> list[Module]:
+    """``count`` distinct small modules ``<prefix>/mNNN v1.0.<i>``, cheap to build in bulk."""
+    return [make_module(f"{prefix}/m{i:04d}", f"v1.0.{i}", f"package m{i}\n") for i in range(count)]
 
 
 def _escape(path: str) -> str:
@@ -130,6 +148,10 @@ class Log:
         self.ids[(module.path, module.version)] = record_id
         return record_id
 
+    def add_modules(self, modules: Sequence[Module]) -> list[int]:
+        """Publish every module's record (zip and go.mod lines); returns their record ids."""
+        return [self.add_module(module) for module in modules]
+
     def add_fillers(self, count: int, *, tag: str = "") -> None:
         for i in range(count):
             digest = base64.b64encode(hashlib.sha256(f"{tag}{i}".encode()).digest()).decode()
@@ -153,6 +175,43 @@ class Log:
         return tlog.read_tile_data(tile, self.read_hashes)
 
 
+class LookupGate:
+    """Holds each lookup until ``size`` lookups wait together (or ``timeout`` passes), then lets all go.
+
+    Shows, without any timing assertion, that a client runs that many lookups at once: with fewer in
+    parallel the gate opens on its timeout (``opened_on_timeout``), after which it holds nobody.
+    """
+
+    def __init__(self, size: int, timeout: float = 10.0) -> None:
+        self.size = size
+        self.timeout = timeout
+        self._condition = threading.Condition()
+        self._waiting = 0
+        self._generation = 0
+        self.opened_full = 0
+        self.opened_on_timeout = 0
+
+    def wait(self) -> None:
+        with self._condition:
+            if self.opened_on_timeout:
+                return  # the gate failed once: it holds nobody any more
+            generation = self._generation
+            self._waiting += 1
+            if self._waiting >= self.size:
+                self._waiting = 0
+                self._generation += 1
+                self.opened_full += 1
+                self._condition.notify_all()
+                return
+            released = self._condition.wait_for(
+                lambda: self._generation != generation or self.opened_on_timeout > 0, timeout=self.timeout
+            )
+            if not released:  # time is up: open for everyone waiting, once
+                self._waiting = 0
+                self.opened_on_timeout += 1
+                self._condition.notify_all()
+
+
 @dataclass
 class SumdbServer:
     """Serves ``log`` signed by ``signer`` on http://127.0.0.1:<ephemeral port>; use as a context manager."""
@@ -165,6 +224,18 @@ class SumdbServer:
     fail_status: int | None = None
     delay: float = 0.0
     requests: list[str] = field(default_factory=list)
+    mount: str = ""
+    """Serve under this path prefix (e.g. ``/sumdb/sum.gogate.test``), answering ``<mount>/supported``."""
+    before_response: Callable[[str], None] | None = None
+    """Called with each request path (mount removed) before it is answered, e.g. to swap ``log``."""
+    drop: Callable[[str], bool] | None = None
+    """When it returns True for a path, the connection is closed without any answer."""
+    lookup_gate: LookupGate | None = None
+    in_flight: int = 0
+    max_in_flight: int = 0
+    max_lookups_in_flight: int = 0
+    _lookups_in_flight: int = 0
+    _count_lock: threading.Lock = field(default_factory=threading.Lock)
     _httpd: http.server.ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
 
@@ -186,8 +257,20 @@ class SumdbServer:
         signed = note.sign_note(tlog.format_tree(self.log.tree), [self.signer])
         return self.note_hook(signed) if self.note_hook else signed
 
+    def _count(self, path: str, step: int) -> None:
+        with self._count_lock:
+            self.in_flight += step
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            if path.startswith("/lookup/"):
+                self._lookups_in_flight += step
+                self.max_lookups_in_flight = max(self.max_lookups_in_flight, self._lookups_in_flight)
+
     def respond(self, path: str) -> tuple[int, bytes]:
         self.requests.append(path)
+        if self.before_response is not None:
+            self.before_response(path)
+        if self.lookup_gate is not None and path.startswith("/lookup/"):
+            self.lookup_gate.wait()
         if self.delay:
             time.sleep(self.delay)
         if self.fail_status is not None:
@@ -220,7 +303,28 @@ class SumdbServer:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                status, body = owner.respond(self.path)
+                path = self.path
+                if owner.mount:
+                    if path == owner.mount + "/supported":
+                        status, body = 200, b""
+                        self._answer(status, body)
+                        return
+                    if not path.startswith(owner.mount + "/"):
+                        self._answer(404, b"not found\n")
+                        return
+                    path = path.removeprefix(owner.mount)
+                if owner.drop is not None and owner.drop(path):
+                    owner.requests.append(path)
+                    self.close_connection = True
+                    return
+                owner._count(path, 1)
+                try:
+                    status, body = owner.respond(path)
+                finally:
+                    owner._count(path, -1)
+                self._answer(status, body)
+
+            def _answer(self, status: int, body: bytes) -> None:
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
