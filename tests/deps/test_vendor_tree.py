@@ -144,6 +144,19 @@ MODULE_A = {
     "tst/tst_test.go": f"package tst\n\n{EMBED_FS}//go:embed tstdata\nvar d embed.FS\n",
     "tst/tstdata/t.txt": "t\n",
     "nested/x.go": "package nested\n",
+    "_embedder.go": f"package a\n\n{EMBED_FS}//go:embed skipdir\nvar s embed.FS\n",
+    "skipdir/s.txt": "s\n",
+    "doc.go": f"package documentation\n\n{EMBED_FS}//go:embed docdir\nvar d embed.FS\n",
+    "docdir/d.txt": "d\n",
+    "embed_lines.go": (
+        f"package a\n\n{EMBED_FS}//go:embed lines/1.txt\n//go:embed  lines/2.txt\t lines/[^2].md\n"
+        '//go:embedlines/3.txt\n//go:embed "lines/bad\\q.txt"\nvar lines embed.FS\n'
+    ),
+    "lines/1.txt": "1\n",
+    "lines/2.txt": "2\n",
+    "lines/3.txt": "3\n",
+    "lines/1.md": "1\n",
+    "lines/2.md": "2\n",
     **{f"hdr/{name}.go": f"{header}package hdr\n" for name, header in HEADERS.items()},
 }
 
@@ -350,6 +363,10 @@ def test_scenarios_exercise_the_rules(vendored: dict[str, Vendored]) -> None:
     assert a + "cg/cgodir/c.txt" in cgo and a + "cg/cgodir/c.txt" not in go122
     assert a + "ign/tooldir/tool.txt" in go122  # embedded by a file tagged ignore
     assert a + "data/.hidden.txt" in go122  # a glob matches dot files, a directory walk does not
+    assert a + "skipdir/s.txt" not in go122 and a + "docdir/d.txt" not in go122  # files go/build skips
+    assert {p for p in go122 if p.startswith(a + "lines/")} == {
+        a + f"lines/{n}" for n in ["1.txt", "2.txt", "1.md"]
+    }
     for dropped in ["crlf.go", "bom.go", "blockcomment.go"]:
         assert a + dropped not in go122
     dropped_headers = {name for name in HEADERS if f"{a}hdr/{name}.go" not in go122}
