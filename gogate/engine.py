@@ -6,6 +6,7 @@ a GateResult, so tests and future commands can run the gate without parsing flag
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping
 
@@ -22,6 +23,8 @@ from gogate.redact import redact
 from gogate.results import CheckResult, Finding, GateResult, Severity, Status, worst_status
 
 __all__ = ["gather_facts", "run_gate"]
+
+_DEPS_NEEDS = frozenset({Need.DEPS, Need.COMPLETENESS, Need.MODCACHE, Need.VENDOR_CONTENT, Need.SUMDB})
 
 _SEVERITY_STATUS = {
     Severity.ERROR: Status.FAIL,
@@ -52,7 +55,38 @@ def gather_facts(config: Config, environ: Mapping[str, str]) -> Facts:
         archives = gather_archive_facts(
             config.archives, pin, lock, use_index=config.mode is Mode.FULL, download=download, environ=environ
         )
-    return Facts(repo=repo, toolchain=toolchain, lock=lock, goroot=goroot, archives=archives)
+    facts = Facts(repo=repo, toolchain=toolchain, lock=lock, goroot=goroot, archives=archives)
+    if needs & _DEPS_NEEDS:
+        facts = _with_dependency_facts(facts, needs, config, environ)
+    return facts
+
+
+def _with_dependency_facts(
+    facts: Facts, needs: set[Need], config: Config, environ: Mapping[str, str]
+) -> Facts:
+    """Add the dependency fact groups the selected checks need (imported here: start-up time)."""
+    from gogate.facts import deps as gather
+
+    repo, toolchain = facts.repo, facts.toolchain
+    deps = gather.gather_deps_facts(repo, toolchain, environ)
+    offline = config.mode is Mode.MINIMAL
+    completeness = modcache = vendor_content = sumdb = None
+    if Need.COMPLETENESS in needs:
+        completeness = gather.gather_completeness(repo, deps, toolchain, environ, offline=offline)
+    if Need.MODCACHE in needs:
+        modcache = gather.gather_modcache_facts(deps)
+    if Need.VENDOR_CONTENT in needs:
+        vendor_content = gather.gather_vendor_content(repo, deps, offline=offline)
+    if Need.SUMDB in needs:
+        sumdb = gather.gather_sumdb_facts(deps, environ)
+    return dataclasses.replace(
+        facts,
+        deps=deps,
+        completeness=completeness,
+        modcache=modcache,
+        vendor_content=vendor_content,
+        sumdb=sumdb,
+    )
 
 
 def _apply_severity(finding: Finding, severity: Mapping[str, Severity]) -> Finding:

@@ -25,7 +25,7 @@ import mmap
 import os
 import stat
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +58,7 @@ _THREAD_MIN = 8 * 1024 * 1024
 _MAX_BATCH = 512
 
 P = TypeVar("P", str, Path)
+Item = TypeVar("Item", bound=Hashable)
 R = TypeVar("R")
 
 
@@ -205,7 +206,9 @@ def sha256_file(path: str | Path) -> str:
         raise _unreadable(path, error) from error
 
 
-def parallel_map(function: Callable[[P], R], items: Iterable[P], workers: int | None = None) -> dict[P, R]:
+def parallel_map(
+    function: Callable[[Item], R], items: Iterable[Item], workers: int | None = None
+) -> dict[Item, R]:
     """``{item: function(item)}`` computed on a thread pool; the first exception is re-raised.
 
     Items go to the threads in batches, dealt round-robin (so the few large files of a tree spread
@@ -222,10 +225,10 @@ def parallel_map(function: Callable[[P], R], items: Iterable[P], workers: int | 
     batches = -(-len(todo) // batch_size)
     dealt = [todo[index::batches] for index in range(batches)]
 
-    def run(batch: list[P]) -> list[R]:
+    def run(batch: list[Item]) -> list[R]:
         return [function(item) for item in batch]
 
-    results: dict[P, R] = {}
+    results: dict[Item, R] = {}
     with ThreadPoolExecutor(max_workers=min(count, batches), thread_name_prefix="gogate-hash") as pool:
         for batch, values in zip(dealt, pool.map(run, dealt), strict=True):
             results.update(zip(batch, values, strict=True))

@@ -11,13 +11,18 @@ import abc
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from gogate.facts.archives import ArchiveFacts
 from gogate.facts.goroot import GorootFacts
 from gogate.facts.model import GoToolchainFacts, RepoFacts
 from gogate.lockfile import LockFacts
 from gogate.results import Finding, Status
+
+if TYPE_CHECKING:
+    # Only for annotations: importing the dependency facts costs start-up time that a
+    # pins-only merge-request run should not pay.
+    from gogate.facts.deps import CompletenessFacts, DepsFacts, ModcacheFacts, SumdbFacts, VendorContentFacts
 
 __all__ = ["Check", "CheckReport", "Facts", "Mode", "Need"]
 
@@ -39,6 +44,16 @@ class Need(enum.StrEnum):
     LOCK = "lock"
     GOROOT = "goroot"
     ARCHIVES = "archives"
+    DEPS = "deps"
+    """Every module's go.mod, go.sum and vendor/modules.txt, parsed."""
+    COMPLETENESS = "completeness"
+    """Go's own verdict on which go.sum lines are needed (runs go)."""
+    MODCACHE = "modcache"
+    """The module cache re-hashed against go.sum."""
+    VENDOR_CONTENT = "vendor-content"
+    """Vendored files compared with the verified module zips."""
+    SUMDB = "sumdb"
+    """go.sum lines looked up in the checksum database (network)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +65,11 @@ class Facts:
     lock: LockFacts | None = None
     goroot: GorootFacts | None = None
     archives: ArchiveFacts | None = None
+    deps: DepsFacts | None = None
+    completeness: CompletenessFacts | None = None
+    modcache: ModcacheFacts | None = None
+    vendor_content: VendorContentFacts | None = None
+    sumdb: SumdbFacts | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from gogate.checks.goenv import GoEnvCheck
 from gogate.checks.goroot import GorootCheck
+from gogate.checks.gosum import GosumCheck
 from gogate.checks.interface import Check
 from gogate.checks.lock import LockCheck
+from gogate.checks.modcache import ModcacheCheck
 from gogate.checks.pins import PinsCheck
+from gogate.checks.sumdb import SumdbCheck
 from gogate.checks.toolchain import ToolchainCheck
 from gogate.checks.toolchain_archive import ToolchainArchiveCheck
+from gogate.checks.vendor import VendorCheck
 
 __all__ = ["CHECKS", "all_rules", "configurable_keys"]
 
@@ -24,6 +28,10 @@ CHECKS: dict[str, Check] = {
         LockCheck(),
         GorootCheck(),
         ToolchainArchiveCheck(),
+        GosumCheck(),
+        ModcacheCheck(),
+        VendorCheck(),
+        SumdbCheck(),
     )
 }
 

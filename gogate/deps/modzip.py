@@ -516,8 +516,13 @@ class ModuleZip:
 
     def h1(self, workers: int | None = None) -> str:
         """The go.sum ``h1:`` of this zip (dirhash.HashZip: every entry, directories as empty files)."""
+        return self.h1_and_files(workers)[0]
+
+    def h1_and_files(self, workers: int | None = None) -> tuple[str, dict[str, str]]:
+        """The ``h1:`` and ``{relative: sha256}`` of every file, from one read of each entry."""
         digests = parallel_map(self._sha256_member, self.members, workers)
-        return hash1((member.name, digests[member]) for member in self.members)
+        files = {member.relative: digests[member] for member in self.files.values()}
+        return hash1((member.name, digests[member]) for member in self.members), files
 
 
 def _read_members(zip_path: Path, module: str) -> list[zipfile.ZipInfo]:

@@ -100,6 +100,10 @@ class RepoFacts(BaseModel):
     pin: PinRecord | None = Field(description="The source of truth: go.version, else the fallbacks.")
     pin_fallback_used: bool = False
     records: tuple[PinRecord, ...] = Field(description="Every version statement found, in path order.")
+    module_files: tuple[str, ...] = Field(
+        default=(),
+        description="Every go.mod and go.work outside vendor/, testdata/ and module caches, in path order.",
+    )
 
 
 class GoEnv(BaseModel):

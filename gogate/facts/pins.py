@@ -335,7 +335,10 @@ def gather_repo_facts(root: Path, *, pin_file: str = "go.version") -> RepoFacts:
             str(root), "is not a directory", remediation="pass the repository root to gogate check"
         )
     records: list[PinRecord] = []
+    module_files: list[str] = []
     for relative in _walk(root):
+        if relative.rsplit("/", 1)[-1] in ("go.mod", "go.work"):
+            module_files.append(relative)
         if relative == pin_file:
             continue
         if relative == _DEFAULT_PIN_FILE:
@@ -351,4 +354,5 @@ def gather_repo_facts(root: Path, *, pin_file: str = "go.version") -> RepoFacts:
         pin=pin,
         pin_fallback_used=fallback,
         records=tuple(records),
+        module_files=tuple(module_files),
     )

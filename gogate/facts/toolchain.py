@@ -30,6 +30,8 @@ _SETTINGS = (
     "GOSUMDB",
     "GONOSUMDB",
     "GOPRIVATE",
+    "GONOPROXY",
+    "GOMODCACHE",
     "GOINSECURE",
     "GOFLAGS",
     "GOPROXY",

@@ -1,0 +1,272 @@
+"""Compare vendor/ with what ``go mod vendor`` would write from the verified module zips.
+
+Why: Go never checks vendored files (golang/go#27348): in vendor mode go.sum is not consulted
+and a hand-edited file builds silently. vendor/ is a subset of each module's zip, so its hash
+cannot be recomputed from vendor/ alone; instead each vendored module's zip is obtained (module
+cache, else GOPROXY), checked against the module-zip rules and against go.sum, the files Go would
+copy are derived from it, and vendor/ is compared file by file: added, removed, modified.
+
+A module whose zip cannot be obtained or authenticated is "not verified", never passed; files
+under vendor/ that belong to no listed module are reported separately.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gogate.deps.model import GoSum, VendoredModule
+from gogate.deps.modfetch import obtain_zip
+from gogate.deps.modzip import ModuleZipError, open_module_zip
+from gogate.deps.vendor_tree import VendorTreeError, expected_vendor_files
+from gogate.hashing import sha256_files
+
+__all__ = ["VendoredContent", "compare_vendor", "owning_module", "vendor_files"]
+
+VERIFIED = "verified"
+DIFFERS = "differs"
+ZIP_MISMATCH = "zip-mismatch"
+REJECTED = "rejected"
+NOT_VERIFIED = "not-verified"
+UNDERIVABLE = "underivable"
+
+
+@dataclass(frozen=True, slots=True)
+class VendoredContent:
+    """The verdict on one vendored module's files."""
+
+    module: VendoredModule
+    status: str
+    """verified, differs, zip-mismatch (zip is not what go.sum says), rejected (breaks a module-zip
+    rule), not-verified (no zip or no go.sum line to check it with)."""
+    detail: str = ""
+    source: str = ""
+    """Where the zip came from."""
+    expected_h1: str | None = None
+    found_h1: str | None = None
+    sum_line: int | None = None
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    modified: tuple[str, ...] = ()
+    """vendor/-relative paths (``example.com/m/x.go``)."""
+    infrastructure: bool = False
+    """The zip could not be fetched because of the network (undecided, exit 3)."""
+
+
+def vendor_files(vendor: Path, workers: int | None = None) -> dict[str, str]:
+    """sha256 of every file under vendor/ except modules.txt, keyed by vendor/-relative path.
+
+    Symlinks are hashed as what they point to only when that stays inside vendor/ (``go mod vendor``
+    never writes one, so any symlink is reported as modified by its target's content).
+    """
+    found: dict[str, str] = {}
+    for directory, subdirs, files in os.walk(vendor):
+        subdirs.sort()
+        relative_dir = Path(os.path.relpath(directory, vendor)).as_posix()
+        for name in files:
+            relative = name if relative_dir == "." else f"{relative_dir}/{name}"
+            if relative != "modules.txt":
+                found[relative] = os.path.join(directory, name)
+    digests = sha256_files(list(found.values()), workers)
+    return {relative: digests[path] for relative, path in found.items()}
+
+
+def owning_module(relative: str, module_paths: Sequence[str]) -> str | None:
+    """The listed module whose directory holds ``relative`` (the longest path prefix wins)."""
+    directory = relative.rpartition("/")[0]
+    best: str | None = None
+    for path in module_paths:
+        if (directory == path or directory.startswith(f"{path}/")) and (
+            best is None or len(path) > len(best)
+        ):
+            best = path
+    return best
+
+
+def _sum_for(gosums: Sequence[GoSum], path: str, version: str) -> tuple[str, int] | None:
+    for gosum in gosums:
+        for line in gosum.lines:
+            if (
+                line.path == path
+                and line.version == version
+                and not line.gomod
+                and line.hash.startswith("h1:")
+            ):
+                return line.hash, line.line
+    return None
+
+
+def _local_tree(directory: Path) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for current, subdirs, names in os.walk(directory):
+        subdirs.sort()
+        relative_dir = Path(os.path.relpath(current, directory)).as_posix()
+        for name in names:
+            relative = name if relative_dir == "." else f"{relative_dir}/{name}"
+            full = os.path.join(current, name)
+            if os.path.isfile(full):
+                files[relative] = Path(full).read_bytes()
+    return files
+
+
+def _diff(
+    module: VendoredModule, expected: Mapping[str, str], actual: Mapping[str, str], owned: set[str]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    added = tuple(sorted(owned - expected.keys()))
+    removed = tuple(sorted(expected.keys() - actual.keys()))
+    modified = tuple(sorted(name for name in expected.keys() & owned if expected[name] != actual[name]))
+    return added, removed, modified
+
+
+def compare_vendor(
+    module_dir: Path,
+    modules: Sequence[VendoredModule],
+    actual: Mapping[str, str],
+    *,
+    main_go: str | None,
+    gosums: Sequence[GoSum],
+    gomodcache: str | None,
+    settings: Mapping[str, str],
+    offline: bool,
+    scratch: Path,
+) -> tuple[list[VendoredContent], list[str]]:
+    """Verdicts for every vendored module, and the vendor/ files no listed module owns."""
+    paths = [module.path for module in modules]
+    owned: dict[str, set[str]] = {path: set() for path in paths}
+    unowned: list[str] = []
+    for relative in actual:
+        owner = owning_module(relative, paths)
+        if owner is None:
+            unowned.append(relative)
+        else:
+            owned[owner].add(relative)
+    verdicts: list[VendoredContent] = []
+    for module in modules:
+        mine = owned[module.path]
+        if not module.packages and not mine:
+            continue
+        verdicts.append(
+            _verify_module(
+                module_dir,
+                module,
+                actual,
+                mine,
+                main_go=main_go,
+                gosums=gosums,
+                gomodcache=gomodcache,
+                settings=settings,
+                offline=offline,
+                scratch=scratch,
+            )
+        )
+    return verdicts, sorted(unowned)
+
+
+def _verify_module(
+    module_dir: Path,
+    module: VendoredModule,
+    actual: Mapping[str, str],
+    mine: set[str],
+    *,
+    main_go: str | None,
+    gosums: Sequence[GoSum],
+    gomodcache: str | None,
+    settings: Mapping[str, str],
+    offline: bool,
+    scratch: Path,
+) -> VendoredContent:
+    source_path = module.replacement_path or module.path
+    if module.replacement_path is not None and module.replacement_version is None:
+        # A directory replacement: the files come from the repository itself, nothing to authenticate.
+        directory = (module_dir / module.replacement_path).resolve()
+        if not directory.is_dir():
+            return VendoredContent(
+                module, NOT_VERIFIED, f"replacement directory {module.replacement_path} not found"
+            )
+        try:
+            expected = expected_vendor_files(_local_tree(directory), module.path, module.packages, main_go)
+        except VendorTreeError as error:
+            return VendoredContent(module, UNDERIVABLE, f"go mod vendor itself fails on it ({error})")
+        added, removed, modified = _diff(module, expected, actual, mine)
+        status = DIFFERS if added or removed or modified else VERIFIED
+        return VendoredContent(
+            module,
+            status,
+            source=f"directory {module.replacement_path}",
+            added=added,
+            removed=removed,
+            modified=modified,
+        )
+    source_version = module.replacement_version or module.version
+    recorded = _sum_for(gosums, source_path, source_version)
+    if recorded is None:
+        return VendoredContent(
+            module,
+            NOT_VERIFIED,
+            f"go.sum has no line for {source_path} {source_version}, so its zip cannot be authenticated",
+        )
+    expected_h1, sum_line = recorded
+    obtained = obtain_zip(
+        source_path,
+        source_version,
+        gomodcache=gomodcache,
+        settings=settings,
+        offline=offline,
+        scratch=scratch,
+    )
+    if obtained.path is None:
+        return VendoredContent(
+            module,
+            NOT_VERIFIED,
+            f"the zip of {source_path}@{source_version} could not be obtained: {obtained.reason}",
+            expected_h1=expected_h1,
+            sum_line=sum_line,
+            infrastructure=obtained.infrastructure,
+        )
+    try:
+        with open_module_zip(obtained.path, source_path, source_version) as archive:
+            found_h1 = archive.h1()
+            if found_h1 != expected_h1:
+                return VendoredContent(
+                    module,
+                    ZIP_MISMATCH,
+                    f"the zip of {source_path}@{source_version} does not match go.sum",
+                    source=obtained.source,
+                    expected_h1=expected_h1,
+                    found_h1=found_h1,
+                    sum_line=sum_line,
+                )
+            expected = expected_vendor_files(archive, module.path, module.packages, main_go)
+    except ModuleZipError as error:
+        return VendoredContent(
+            module,
+            REJECTED,
+            error.message,
+            source=obtained.source,
+            expected_h1=expected_h1,
+            sum_line=sum_line,
+        )
+    except VendorTreeError as error:
+        return VendoredContent(
+            module,
+            UNDERIVABLE,
+            f"go mod vendor itself fails on it ({error}), so no vendor/ tree of it can be genuine",
+            source=obtained.source,
+            expected_h1=expected_h1,
+            sum_line=sum_line,
+        )
+    added, removed, modified = _diff(module, expected, actual, mine)
+    status = DIFFERS if added or removed or modified else VERIFIED
+    return VendoredContent(
+        module,
+        status,
+        source=obtained.source,
+        expected_h1=expected_h1,
+        found_h1=found_h1,
+        sum_line=sum_line,
+        added=added,
+        removed=removed,
+        modified=modified,
+    )

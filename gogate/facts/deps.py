@@ -1,0 +1,334 @@
+"""Dependency facts: every module of the repository with its go.sum and vendor/, plus the slow parts
+(Go's tidiness verdict, module-cache hashes, vendored content, checksum-database lookups), each
+gathered only when a selected check needs it.
+
+Why every go.mod: a multi-module repository builds each module with its own go.sum and vendor/,
+so each is a separate thing to verify, and each finding names its module. Modules are the go.mod
+files the repository walk found (outside vendor/, testdata/ and module caches); a root go.work
+adds its go.work.sum.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gogate.deps import modcache
+from gogate.deps.completeness import Completeness, go_completeness
+from gogate.deps.gomod import read_gomod, read_gowork
+from gogate.deps.gosum import read_gosum
+from gogate.deps.model import GoMod, GoSum, GoWork, ModulesTxt, SumLine
+from gogate.deps.modulestxt import read_modules_txt
+from gogate.deps.sumdb_verify import SumVerdict, sumdb_client_for, sumdb_exclusion, verify_sum_lines
+from gogate.deps.vendor_content import VendoredContent, compare_vendor, vendor_files
+from gogate.facts.model import GoToolchainFacts, RepoFacts
+from gogate.sumdb.errors import SumdbSecurityError
+
+__all__ = [
+    "DepsFacts",
+    "GoModule",
+    "ModcacheFacts",
+    "gather_completeness",
+    "gather_deps_facts",
+    "gather_modcache_facts",
+    "module_settings",
+]
+
+_SETTING_DEFAULTS = {
+    "GOPROXY": "https://proxy.golang.org,direct",
+    "GOSUMDB": "sum.golang.org",
+    "GONOSUMDB": "",
+    "GOPRIVATE": "",
+    "GONOPROXY": "",
+    "GOFLAGS": "",
+    "GOINSECURE": "",
+    "GONOSUMCHECK": "",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GoModule:
+    """One module of the repository: its files as Go reads them."""
+
+    root: str
+    """Repository-relative directory, ``.`` for the root."""
+    gomod: GoMod
+    gosum: GoSum | None
+    modules_txt: ModulesTxt | None
+    has_vendor: bool
+    vendor_package_dirs: tuple[str, ...] = ()
+    """Import paths of vendor/ directories holding .go files (what Go would treat as packages)."""
+
+    @property
+    def name(self) -> str:
+        """How findings name the module: its path, else its directory."""
+        return self.gomod.module or self.root
+
+    def relative(self, name: str) -> str:
+        """Repository-relative path of ``name`` inside the module directory."""
+        return name if self.root == "." else f"{self.root}/{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class DepsFacts:
+    modules: tuple[GoModule, ...]
+    workspace: GoWork | None = None
+    workspace_sum: GoSum | None = None
+    settings: Mapping[str, str] = field(default_factory=dict)
+    """GOPROXY, GOSUMDB, GONOSUMDB, GOPRIVATE, GOFLAGS, ... as the go command resolves them."""
+    gomodcache: str | None = None
+
+    def sum_files(self) -> list[GoSum]:
+        found = [module.gosum for module in self.modules if module.gosum is not None]
+        if self.workspace_sum is not None:
+            found.append(self.workspace_sum)
+        return found
+
+
+def module_settings(toolchain: GoToolchainFacts | None, environ: Mapping[str, str]) -> dict[str, str]:
+    """Module settings from ``go env`` when go ran, else from the environment with Go's defaults."""
+    reported = toolchain.env.settings if toolchain is not None and toolchain.env is not None else {}
+    settings: dict[str, str] = {}
+    for name, default in _SETTING_DEFAULTS.items():
+        value = reported.get(name) if name in reported else environ.get(name)
+        settings[name] = value if value else default
+    if not settings["GONOSUMDB"]:
+        settings["GONOSUMDB"] = settings["GOPRIVATE"]
+    if not settings["GONOPROXY"]:
+        settings["GONOPROXY"] = settings["GOPRIVATE"]
+    gomodcache = reported.get("GOMODCACHE") or modcache.default_gomodcache(environ)
+    if gomodcache:
+        settings["GOMODCACHE"] = gomodcache
+    return settings
+
+
+def _vendor_package_dirs(vendor: Path) -> tuple[str, ...]:
+    found: list[str] = []
+    for directory, subdirs, files in os.walk(vendor):
+        subdirs.sort()
+        if directory != str(vendor) and any(name.endswith(".go") for name in files):
+            found.append(Path(os.path.relpath(directory, vendor)).as_posix())
+    return tuple(sorted(found))
+
+
+def _read_module(root: Path, gomod_relative: str) -> GoModule:
+    directory = gomod_relative.rpartition("/")[0] or "."
+    prefix = "" if directory == "." else f"{directory}/"
+    gomod = read_gomod(root, gomod_relative)
+    gosum = read_gosum(root, f"{prefix}go.sum")
+    modules_txt = read_modules_txt(root, f"{prefix}vendor/modules.txt")
+    vendor = root / prefix / "vendor"
+    has_vendor = vendor.is_dir() and not vendor.is_symlink()
+    return GoModule(
+        root=directory,
+        gomod=gomod,
+        gosum=gosum,
+        modules_txt=modules_txt,
+        has_vendor=has_vendor,
+        vendor_package_dirs=_vendor_package_dirs(vendor) if has_vendor else (),
+    )
+
+
+def gather_deps_facts(
+    repo: RepoFacts, toolchain: GoToolchainFacts | None, environ: Mapping[str, str]
+) -> DepsFacts:
+    """Parse every module's go.mod, go.sum and vendor/modules.txt; InputError for malformed files."""
+    root = Path(repo.root)
+    modules = tuple(
+        _read_module(root, relative) for relative in repo.module_files if relative.endswith("go.mod")
+    )
+    workspace = read_gowork(root, "go.work") if "go.work" in repo.module_files else None
+    workspace_sum = read_gosum(root, "go.work.sum") if workspace is not None else None
+    settings = module_settings(toolchain, environ)
+    return DepsFacts(
+        modules=modules,
+        workspace=workspace,
+        workspace_sum=workspace_sum,
+        settings=settings,
+        gomodcache=settings.get("GOMODCACHE"),
+    )
+
+
+# --- Go's completeness verdict -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CompletenessFacts:
+    results: tuple[Completeness, ...] = ()
+    unavailable: str | None = None
+    """Why Go could not be asked at all (no go command)."""
+
+
+def gather_completeness(
+    repo: RepoFacts,
+    deps: DepsFacts,
+    toolchain: GoToolchainFacts | None,
+    environ: Mapping[str, str],
+    *,
+    offline: bool,
+) -> CompletenessFacts:
+    if toolchain is None or toolchain.go_path is None or toolchain.env is None:
+        reason = toolchain.error if toolchain is not None and toolchain.error else "no go command"
+        return CompletenessFacts(unavailable=reason)
+    go_path, version = toolchain.go_path, toolchain.env.goversion
+    results = tuple(
+        go_completeness(
+            module.root,
+            Path(repo.root, module.root),
+            go_path=go_path,
+            go_version=version,
+            environ=environ,
+            offline=offline,
+        )
+        for module in deps.modules
+    )
+    return CompletenessFacts(results=results)
+
+
+# --- module cache ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ModcacheFacts:
+    gomodcache: str | None
+    modules: tuple[modcache.CachedModule, ...] = ()
+    gomods: tuple[modcache.CachedGoMod, ...] = ()
+    zip_lines: int = 0
+    """How many distinct go.sum zip lines there were to look for."""
+
+
+def _sum_lines(deps: DepsFacts, *, gomod: bool) -> list[tuple[str, SumLine]]:
+    return [
+        (gosum.path, line)
+        for gosum in deps.sum_files()
+        for line in gosum.lines
+        if line.gomod is gomod and line.hash.startswith("h1:")
+    ]
+
+
+def gather_modcache_facts(deps: DepsFacts, workers: int | None = None) -> ModcacheFacts:
+    """Hash what the cache holds for every go.sum line (zip, extracted directory, .mod file)."""
+    gomodcache = deps.gomodcache
+    zip_lines = _sum_lines(deps, gomod=False)
+    distinct = len({(line.path, line.version) for _, line in zip_lines})
+    if not gomodcache or not os.path.isdir(gomodcache):
+        return ModcacheFacts(gomodcache=gomodcache, zip_lines=distinct)
+    # A module the cache does not hold costs two stat calls; it is counted, not reported.
+    cached = [item for item in modcache.verify_cached_modules(gomodcache, zip_lines, workers) if item.present]
+    gomods = modcache.verify_cached_gomods(gomodcache, _sum_lines(deps, gomod=True))
+    return ModcacheFacts(
+        gomodcache=gomodcache, modules=tuple(cached), gomods=tuple(gomods), zip_lines=distinct
+    )
+
+
+def scratch_dir() -> tempfile.TemporaryDirectory[str]:
+    """A private directory for downloaded zips, removed when the run ends (nothing left behind)."""
+    return tempfile.TemporaryDirectory(prefix="gogate-")
+
+
+def lines_by_key(gosums: Sequence[GoSum]) -> dict[tuple[str, str], list[SumLine]]:
+    """Every go.sum line by ``(path, version[/go.mod])``, from all the given files."""
+    found: dict[tuple[str, str], list[SumLine]] = {}
+    for gosum in gosums:
+        for line in gosum.lines:
+            found.setdefault(line.key, []).append(line)
+    return found
+
+
+# --- vendored content ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleVendorContent:
+    module_root: str
+    modules_txt_path: str
+    verdicts: tuple[VendoredContent, ...] = ()
+    unowned: tuple[str, ...] = ()
+    """vendor/-relative files that belong to no module listed in modules.txt."""
+
+
+@dataclass(frozen=True, slots=True)
+class VendorContentFacts:
+    modules: tuple[ModuleVendorContent, ...] = ()
+
+
+def gather_vendor_content(
+    repo: RepoFacts, deps: DepsFacts, *, offline: bool, workers: int | None = None
+) -> VendorContentFacts:
+    """Derive and compare the vendor/ tree of every module that has one and a modules.txt."""
+    results: list[ModuleVendorContent] = []
+    gosums_extra = [deps.workspace_sum] if deps.workspace_sum is not None else []
+    with scratch_dir() as scratch:
+        for module in deps.modules:
+            if not module.has_vendor or module.modules_txt is None:
+                continue
+            module_dir = Path(repo.root, module.root)
+            actual = vendor_files(module_dir / "vendor", workers)
+            gosums = [*([module.gosum] if module.gosum is not None else []), *gosums_extra]
+            verdicts, unowned = compare_vendor(
+                module_dir,
+                module.modules_txt.modules,
+                actual,
+                main_go=module.gomod.go,
+                gosums=gosums,
+                gomodcache=deps.gomodcache,
+                settings=deps.settings,
+                offline=offline,
+                scratch=Path(scratch),
+            )
+            results.append(
+                ModuleVendorContent(
+                    module_root=module.root,
+                    modules_txt_path=module.modules_txt.path,
+                    verdicts=tuple(verdicts),
+                    unowned=tuple(unowned),
+                )
+            )
+    return VendorContentFacts(modules=tuple(results))
+
+
+# --- checksum database -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SumdbFacts:
+    verdicts: tuple[SumVerdict, ...] = ()
+    excluded: tuple[tuple[SumLine, str, str], ...] = ()
+    """(line, go.sum path, why Go would not consult the database for it)."""
+    paths: Mapping[SumLine, str] = field(default_factory=dict)
+    """The go.sum file each line came from."""
+    unavailable: str | None = None
+    """Why no database was consulted at all (GOSUMDB=off)."""
+    untrusted: str | None = None
+    """The database itself failed verification (bad signature, fork, bad tile): no verdict counts."""
+
+
+def gather_sumdb_facts(deps: DepsFacts, environ: Mapping[str, str], workers: int = 8) -> SumdbFacts:
+    """Look every go.sum line up in GOSUMDB (through GOPROXY when it proxies the database)."""
+    paths: dict[SumLine, str] = {}
+    to_check: list[SumLine] = []
+    excluded: list[tuple[SumLine, str, str]] = []
+    for gosum in deps.sum_files():
+        for line in gosum.lines:
+            if not line.hash.startswith("h1:") or line in paths:
+                continue
+            paths[line] = gosum.path
+            why = sumdb_exclusion(line.path, deps.settings)
+            if why is not None:
+                excluded.append((line, gosum.path, why))
+            else:
+                to_check.append(line)
+    if not to_check:
+        return SumdbFacts(excluded=tuple(excluded), paths=paths)
+    client = sumdb_client_for(deps.settings, environ)
+    if client is None:
+        return SumdbFacts(excluded=tuple(excluded), paths=paths, unavailable="GOSUMDB=off")
+    try:
+        with client:
+            verdicts = verify_sum_lines(client, to_check, workers=workers)
+    except SumdbSecurityError as error:
+        return SumdbFacts(excluded=tuple(excluded), paths=paths, untrusted=error.message)
+    return SumdbFacts(verdicts=tuple(verdicts), excluded=tuple(excluded), paths=paths)

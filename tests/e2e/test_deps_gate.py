@@ -1,0 +1,337 @@
+"""``gogate check`` on dependencies, end to end: a real Go builds, vendors and downloads hermetic
+modules from a ``file://`` proxy, then each tamper must fail exactly the right check, naming the
+module and the file, while Go's own commands pass or fail as the notes (§6, §7) say.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from deps.modproxy import ModuleProxy
+from goenv_support import run_go
+
+from gogate.deps.modcache import download_dir, extracted_dir
+from gogate.dirhash import hash_dir, hash_zip
+from tests.e2e.conftest import Gate, Run, tree_digest
+
+DEP = "example.com/dep"
+OTHER = "example.com/Other"
+DEP_FILES = {
+    "go.mod": f"module {DEP}\n\ngo 1.21\n",
+    "LICENSE": "MIT License\n",
+    "dep.go": f'package dep\n\nimport "{DEP}/inner"\n\nfunc Value() int {{ return inner.Value() + 1 }}\n',
+    "dep_test.go": "package dep\n",
+    "inner/inner.go": "package inner\n\nfunc Value() int { return 41 }\n",
+    "inner/NOTICE": "notice\n",
+    "gen/gen.go": "//go:build ignore\n\npackage main\n",
+    "unused/unused.go": "package unused\n",
+}
+OTHER_FILES = {
+    "go.mod": f"module {OTHER}\n\ngo 1.22\n",
+    "other.go": 'package other\n\nconst Name = "other"\n',
+}
+MAIN_GO = (
+    f'package main\n\nimport (\n\t"{DEP}"\n\t"{OTHER}"\n)\n\n'
+    "func main() { println(dep.Value(), other.Name) }\n"
+)
+CHECKS = "gosum,modcache,vendor"
+
+
+@dataclass
+class DepsRepo:
+    gate: Gate
+    proxy: ModuleProxy
+    gomodcache: Path
+
+    @property
+    def repo(self) -> Path:
+        return self.gate.repo
+
+    def go(self, *args: str, cwd: Path | None = None) -> tuple[int, str]:
+        result = run_go(self.gate.go, list(args), cwd=cwd or self.repo, env=self.gate.env)
+        return result.returncode, result.stdout + result.stderr
+
+    def check(self, *args: str, only: str = CHECKS) -> tuple[Run, dict[str, object]]:
+        report = self.repo.parent / "report.json"
+        run = self.gate.run("--only", only, "--json", str(report), *args)
+        document = json.loads(report.read_text()) if report.exists() else {}
+        report.unlink(missing_ok=True)
+        return run, document
+
+    def cached_zip(self, path: str, version: str) -> Path:
+        return download_dir(str(self.gomodcache), path) / f"{version}.zip"
+
+    def cached_dir(self, path: str, version: str) -> Path:
+        return extracted_dir(str(self.gomodcache), path, version)
+
+
+def _failing(document: dict[str, object]) -> dict[str, list[dict[str, object]]]:
+    """check id -> its failing findings."""
+    checks = document.get("checks", [])
+    assert isinstance(checks, list)
+    return {
+        check["id"]: [f for f in check["findings"] if f["status"] == "fail"]
+        for check in checks
+        if any(f["status"] == "fail" for f in check["findings"])
+    }
+
+
+def _writable(path: Path) -> None:
+    path.chmod(path.stat().st_mode | stat.S_IWUSR)
+
+
+@pytest.fixture
+def deps(gate: Gate, tmp_path: Path) -> DepsRepo:
+    """The gate repository, now requiring two proxy modules, tidy, vendored and downloaded."""
+    proxy = ModuleProxy(tmp_path / "proxy")
+    proxy.add(DEP, "v1.0.0", DEP_FILES)
+    proxy.add(OTHER, "v1.2.0", OTHER_FILES)
+    gomodcache = Path(gate.env["GOPATH"]) / "pkg" / "mod"
+    gate.env.update({"GOPROXY": proxy.url, "GONOSUMDB": "example.com", "GOFLAGS": "-modcacherw"})
+    gate.write(
+        {
+            "go.mod": f"module example.com/app\n\ngo 1.22.0\n\ntoolchain go{gate.running}\n\n"
+            f"require (\n\t{DEP} v1.0.0\n\t{OTHER} v1.2.0\n)\n",
+            "main.go": MAIN_GO,
+        }
+    )
+    repo = DepsRepo(gate, proxy, gomodcache)
+    for command in (("mod", "tidy"), ("mod", "vendor"), ("mod", "download")):
+        code, output = repo.go(*command)
+        assert code == 0, output
+    return repo
+
+
+def test_untampered_repository_passes_every_check(deps: DepsRepo) -> None:
+    before = tree_digest(deps.repo)
+    cache_before = tree_digest(deps.gomodcache)
+    run, document = deps.check()
+    assert run.code == 0, run.out + run.err
+    statuses = {check["id"]: check["status"] for check in document["checks"]}
+    assert statuses["gosum"] == statuses["modcache"] == statuses["vendor"] == "pass"
+    # Read-only: neither the repository nor the module cache changed.
+    assert tree_digest(deps.repo) == before
+    assert tree_digest(deps.gomodcache) == cache_before
+    # The whole gate (every check of the mode) passes too.
+    assert deps.gate.run().code == 0
+
+
+def test_hand_edited_vendored_file_fails_vendor_while_go_builds(deps: DepsRepo) -> None:
+    target = deps.repo / "vendor" / DEP / "inner" / "inner.go"
+    target.write_text(target.read_text().replace("41", "666"))
+    code, output = deps.go("build", "-mod=vendor", "-o", os.devnull, ".")
+    assert code == 0, output  # Go accepts it silently (golang/go#27348)
+    run, document = deps.check()
+    assert run.code == 1
+    failing = _failing(document)
+    assert set(failing) == {"vendor"}
+    (finding,) = failing["vendor"]
+    assert finding["rule"] == "vendor.modified"
+    assert f"vendor/{DEP}/inner/inner.go" in finding["message"]
+    assert DEP in finding["subject"]
+
+
+def test_added_and_removed_vendored_files_are_named(deps: DepsRepo) -> None:
+    (deps.repo / "vendor" / DEP / "LICENSE").unlink()
+    (deps.repo / "vendor" / DEP / "extra.txt").write_text("sneaky\n")
+    run, document = deps.check()
+    assert run.code == 1
+    (finding,) = _failing(document)["vendor"]
+    assert f"vendor/{DEP}/LICENSE" in finding["message"]
+    assert f"vendor/{DEP}/extra.txt" in finding["message"]
+
+
+@dataclass(frozen=True)
+class Tamper:
+    apply: Callable[[DepsRepo], None]
+    check: str
+    rule: str
+    named: str
+    go_args: tuple[str, ...] | None = None
+    """A go command whose verdict the notes predict, and that verdict (True: it fails)."""
+    go_fails: bool = True
+
+
+def _drop_explicit(deps: DepsRepo) -> None:
+    path = deps.repo / "vendor" / "modules.txt"
+    lines = path.read_text().splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"# {OTHER} "))
+    assert lines[start + 1].startswith("## explicit")
+    del lines[start + 1]
+    path.write_text("".join(lines))
+
+
+def _drop_package_line(deps: DepsRepo) -> None:
+    path = deps.repo / "vendor" / "modules.txt"
+    text = path.read_text()
+    assert f"\n{DEP}/inner\n" in text
+    path.write_text(text.replace(f"\n{DEP}/inner\n", "\n"))
+
+
+def _bump_gomod_version(deps: DepsRepo) -> None:
+    deps.proxy.add(OTHER, "v1.2.1", OTHER_FILES)
+    path = deps.repo / "go.mod"
+    path.write_text(path.read_text().replace(f"{OTHER} v1.2.0", f"{OTHER} v1.2.1"))
+
+
+def _unlisted_package(deps: DepsRepo) -> None:
+    extra = deps.repo / "vendor" / "example.com" / "sneaky"
+    extra.mkdir(parents=True)
+    (extra / "sneaky.go").write_text("package sneaky\n")
+
+
+def _flip_cached_zip(deps: DepsRepo) -> None:
+    path = deps.cached_zip(DEP, "v1.0.0")
+    _writable(path)
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    members[f"{DEP}@v1.0.0/dep.go"] += b"// flipped\n"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def _edit_extracted_file(deps: DepsRepo) -> None:
+    path = deps.cached_dir(DEP, "v1.0.0") / "inner" / "inner.go"
+    _writable(path)
+    path.write_text(path.read_text().replace("41", "7"))
+
+
+def _alter_gosum_hash(deps: DepsRepo) -> None:
+    path = deps.repo / "go.sum"
+    lines = path.read_text().splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith(f"{OTHER} v1.2.0 h1:"))
+    head, _, digest = lines[index].rstrip("\n").rpartition("h1:")
+    flipped = ("A" if digest[0] != "A" else "B") + digest[1:]
+    lines[index] = f"{head}h1:{flipped}\n"
+    path.write_text("".join(lines))
+
+
+def _drop_gosum_line(deps: DepsRepo) -> None:
+    path = deps.repo / "go.sum"
+    lines = [
+        line
+        for line in path.read_text().splitlines(keepends=True)
+        if not line.startswith(f"{DEP} v1.0.0 h1:")
+    ]
+    path.write_text("".join(lines))
+
+
+TAMPERS = {
+    "modules-txt-explicit-dropped": Tamper(
+        _drop_explicit, "vendor", "vendor.inconsistent", OTHER, ("list", "-mod=vendor", "./...")
+    ),
+    "modules-txt-package-dropped": Tamper(
+        _drop_package_line,
+        "vendor",
+        "vendor.inconsistent",
+        f"{DEP}/inner",
+        ("build", "-mod=vendor", "-o", os.devnull, "."),
+        False,  # below go 1.23 Go builds from a package modules.txt does not list (notes §6)
+    ),
+    "gomod-version-changed": Tamper(
+        _bump_gomod_version, "vendor", "vendor.inconsistent", OTHER, ("list", "-mod=vendor", "./...")
+    ),
+    "unlisted-package-directory": Tamper(
+        _unlisted_package,
+        "vendor",
+        "vendor.inconsistent",
+        "example.com/sneaky",
+        ("list", "-mod=vendor", "./..."),
+        False,
+    ),
+    "cached-zip-flipped": Tamper(
+        _flip_cached_zip, "modcache", "modcache.zip-modified", DEP, ("mod", "verify")
+    ),
+    "extracted-file-edited": Tamper(
+        _edit_extracted_file, "modcache", "modcache.dir-modified", "inner/inner.go", ("mod", "verify")
+    ),
+    "gosum-hash-altered": Tamper(
+        _alter_gosum_hash,
+        "modcache",
+        "modcache.zip-modified",
+        OTHER,
+        ("build", "-mod=readonly", "-o", os.devnull, "."),
+    ),
+    "gosum-line-dropped": Tamper(
+        _drop_gosum_line, "gosum", "gosum.missing", DEP, ("build", "-mod=readonly", "-o", os.devnull, ".")
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TAMPERS))
+def test_each_tamper_fails_the_right_check(deps: DepsRepo, name: str) -> None:
+    tamper = TAMPERS[name]
+    tamper.apply(deps)
+    if tamper.go_args is not None:
+        code, output = deps.go(*tamper.go_args)
+        assert (code != 0) is tamper.go_fails, output
+    run, document = deps.check()
+    assert run.code == 1, run.out + run.err
+    failing = _failing(document)
+    assert tamper.check in failing, failing
+    rules = {finding["rule"] for finding in failing[tamper.check]}
+    assert tamper.rule in rules, failing
+    text = " ".join(str(finding["message"]) + str(finding["subject"]) for finding in failing[tamper.check])
+    assert tamper.named in text
+
+
+def test_consistent_cache_poisoning_passes_go_mod_verify_but_fails_modcache(deps: DepsRepo) -> None:
+    """Rewrite the zip, the extracted tree and .ziphash together: what a poisoned CI cache looks like."""
+    _flip_cached_zip(deps)
+    directory = deps.cached_dir(DEP, "v1.0.0")
+    for path in directory.rglob("*"):
+        if path.is_file():
+            _writable(path)
+    (directory / "dep.go").write_text((directory / "dep.go").read_text() + "// flipped\n")
+    zip_path = deps.cached_zip(DEP, "v1.0.0")
+    ziphash = zip_path.with_suffix(".ziphash")
+    _writable(ziphash)
+    ziphash.write_text(hash_zip(zip_path))
+    assert hash_dir(directory, f"{DEP}@v1.0.0") == hash_zip(zip_path)
+    code, output = deps.go("mod", "verify")
+    assert code == 0, output  # Go compares the cache with itself
+    run, document = deps.check("--skip", "vendor", only="modcache")
+    assert run.code == 1
+    (finding,) = _failing(document)["modcache"]
+    assert finding["rule"] == "modcache.zip-modified"
+    assert "zip, extracted directory and .ziphash all say" in finding["message"]
+    assert finding["found"] == hash_zip(zip_path)
+
+
+def test_empty_module_cache_is_not_a_pass(deps: DepsRepo) -> None:
+    shutil.rmtree(deps.gomodcache, onerror=lambda f, p, e: (_writable(Path(p).parent), f(p)))
+    run, document = deps.check(only="modcache")
+    checks = {check["id"]: check for check in document["checks"]}
+    assert checks["modcache"]["status"] == "skip"
+    assert "go mod download" in checks["modcache"]["skip_reason"]
+    assert run.code == 3
+
+
+def test_multi_module_repository_names_the_module(deps: DepsRepo) -> None:
+    sub = deps.repo / "tools"
+    sub.mkdir()
+    (sub / "go.mod").write_text(f"module example.com/app/tools\n\ngo 1.22.0\n\nrequire {OTHER} v1.2.0\n")
+    (sub / "tools.go").write_text(f'package tools\n\nimport _ "{OTHER}"\n')
+    code, output = deps.go("mod", "tidy", cwd=sub)
+    assert code == 0, output
+    run, _ = deps.check()
+    assert run.code == 0, run.out + run.err
+    # Drop the sub-module's zip line: only it fails, and the finding names it.
+    gosum = sub / "go.sum"
+    gosum.write_text(
+        "".join(line for line in gosum.read_text().splitlines(keepends=True) if "/go.mod" in line)
+    )
+    run, document = deps.check()
+    assert run.code == 1
+    (finding,) = _failing(document)["gosum"]
+    assert "example.com/app/tools" in finding["message"]
+    assert finding["path"] == "tools/go.sum"
