@@ -106,7 +106,7 @@ class SumdbCheck(Check):
                 "missing",
                 Status.FAIL,
                 subject,
-                f"{subject}: {verdict.detail}",
+                verdict.detail if verdict.detail.startswith(line.path) else f"{subject}: {verdict.detail}",
                 found=line.hash,
                 remediation="a public module unknown to the database was never published this way: "
                 "check the version, or list private modules in GONOSUMDB",

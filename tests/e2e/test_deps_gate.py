@@ -5,12 +5,16 @@ module and the file, while Go's own commands pass or fail as the notes (§6, §7
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import shutil
+import socket
 import stat
+import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +25,7 @@ from goenv_support import run_go
 from gogate.deps.modcache import download_dir, extracted_dir
 from gogate.dirhash import hash_dir, hash_zip
 from tests.e2e.conftest import Gate, Run, tree_digest
+from tests.sumdb.server import Log, SumdbServer, new_signer
 
 DEP = "example.com/dep"
 OTHER = "example.com/Other"
@@ -335,3 +340,175 @@ def test_multi_module_repository_names_the_module(deps: DepsRepo) -> None:
     (finding,) = _failing(document)["gosum"]
     assert "example.com/app/tools" in finding["message"]
     assert finding["path"] == "tools/go.sum"
+
+
+# --- full mode: go.sum against a checksum database on loopback -------------------------------------
+
+
+@pytest.fixture
+def sumdb(deps: DepsRepo) -> Iterator[SumdbServer]:
+    """A loopback checksum database holding the records of the repository's go.sum, as Go would."""
+    log = Log(8)
+    log.add_fillers(3)
+    records: dict[str, list[str]] = {}
+    for line in (deps.repo / "go.sum").read_text().splitlines():
+        path, version, _ = line.split()
+        records.setdefault(f"{path} {version.removesuffix('/go.mod')}", []).append(line)
+    for key, lines in records.items():
+        path, version = key.split()
+        log.ids[(path, version)] = log.add("".join(f"{line}\n" for line in sorted(lines)).encode())
+    with SumdbServer(log=log, signer=new_signer()) as server:
+        deps.gate.env.update(
+            {
+                "GOSUMDB": server.gosumdb,
+                "GONOSUMDB": "",
+                "GOGATE_CACHE_DIR": str(deps.repo.parent / "gg-cache"),
+            }
+        )
+        yield server
+
+
+def test_full_mode_verifies_every_go_sum_line_in_the_checksum_database(
+    deps: DepsRepo, sumdb: SumdbServer
+) -> None:
+    run, document = deps.check("--mode", "full", only="sumdb")
+    assert run.code == 0, run.out + run.err
+    (check,) = [c for c in document["checks"] if c["id"] == "sumdb"]
+    lines = (deps.repo / "go.sum").read_text().splitlines()
+    assert check["status"] == "pass"
+    assert len([f for f in check["findings"] if f["rule"] == "sumdb.ok"]) == len(lines)
+    assert any(request.startswith("/lookup/") for request in sumdb.requests)
+
+
+def test_full_mode_altered_go_sum_hash_is_a_security_failure(deps: DepsRepo, sumdb: SumdbServer) -> None:
+    _alter_gosum_hash(deps)
+    run, document = deps.check("--mode", "full", only="sumdb")
+    assert run.code == 1
+    (finding,) = _failing(document)["sumdb"]
+    assert finding["rule"] == "sumdb.mismatch"
+    assert OTHER in finding["subject"] and "SECURITY" in finding["message"]
+    assert finding["path"] == "go.sum" and finding["line"] == 1
+
+
+def test_full_mode_unreachable_database_is_undecided_and_redacted(deps: DepsRepo, sumdb: SumdbServer) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    deps.gate.env["GOSUMDB"] = f"{sumdb.vkey} http://robot:s3cret@127.0.0.1:{port}"
+    run, document = deps.check("--mode", "full", only="sumdb")
+    assert run.code == 3, run.out + run.err
+    assert "s3cret" not in run.out + run.err + json.dumps(document)
+    (check,) = [c for c in document["checks"] if c["id"] == "sumdb"]
+    assert check["status"] == "error"
+    assert all(f["rule"] == "sumdb.unreachable" for f in check["findings"])
+    assert f"127.0.0.1:{port}" in check["findings"][0]["message"]
+
+
+def test_full_mode_lines_excluded_by_gonosumdb_are_not_passed(deps: DepsRepo, sumdb: SumdbServer) -> None:
+    deps.gate.env["GONOSUMDB"] = "example.com/dep"
+    run, document = deps.check("--mode", "full", only="sumdb")
+    (check,) = [c for c in document["checks"] if c["id"] == "sumdb"]
+    excluded = [f for f in check["findings"] if f["rule"] == "sumdb.excluded"]
+    assert len(excluded) == 1 and excluded[0]["status"] == "warn"
+    assert "example.com/dep@v1.0.0" in excluded[0]["message"] and "GONOSUMDB" in excluded[0]["message"]
+    assert run.code == 0
+    assert deps.check("--mode", "full", "--fail-on-warnings", only="sumdb")[0].code == 1
+
+
+def test_malformed_go_sum_is_an_input_error_naming_file_and_line(deps: DepsRepo) -> None:
+    path = deps.repo / "go.sum"
+    path.write_text(path.read_text() + "example.com/broken v1.0.0\n")
+    before = tree_digest(deps.repo)
+    run, document = deps.check()
+    assert run.code == 2
+    lines = len(path.read_text().splitlines())
+    assert f"go.sum:{lines}" in run.err
+    assert document == {}  # nothing written
+    assert tree_digest(deps.repo) == before
+
+
+# --- where vendored modules' zips come from -----------------------------------------------------------
+
+
+def _empty_cache(deps: DepsRepo) -> None:
+    shutil.rmtree(deps.gomodcache, onerror=lambda f, p, e: (_writable(Path(p).parent), f(p)))
+
+
+def _vendor_check(document: dict[str, object]) -> dict[str, object]:
+    checks = document["checks"]
+    assert isinstance(checks, list)
+    (check,) = [c for c in checks if c["id"] == "vendor"]
+    return check
+
+
+def test_vendor_zips_come_from_a_file_proxy_when_the_cache_is_empty(deps: DepsRepo) -> None:
+    _empty_cache(deps)
+    run, document = deps.check(only="vendor")
+    assert run.code == 0, run.out + run.err
+    verified = [
+        f for f in _vendor_check(document)["findings"] if f["rule"] == "vendor.ok" and "@" in f["subject"]
+    ]
+    assert {f["subject"] for f in verified} == {f"{DEP}@v1.0.0", f"{OTHER}@v1.2.0"}
+    assert all("file://" in f["message"] for f in verified)
+    assert not deps.gomodcache.exists()  # gogate downloaded nothing into the environment
+
+
+class _ProxyHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+        pass
+
+
+@pytest.fixture
+def http_proxy(deps: DepsRepo) -> Iterator[str]:
+    """The same modules served by a real HTTP server on loopback (as a GOPROXY with credentials)."""
+    handler = functools.partial(_ProxyHandler, directory=str(deps.proxy.directory))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://robot:s3cret@127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+
+
+def test_full_mode_fetches_vendored_zips_over_http_minimal_mode_does_not(
+    deps: DepsRepo, http_proxy: str
+) -> None:
+    _empty_cache(deps)
+    deps.gate.env["GOPROXY"] = http_proxy
+    run, document = deps.check("--mode", "full", only="vendor")
+    assert run.code == 0, run.out + run.err
+    assert "s3cret" not in run.out + json.dumps(document)
+    # Minimal mode never uses the network: the modules are reported as not verified, not passed.
+    run, document = deps.check(only="vendor")
+    assert run.code == 3
+    skipped = [f for f in _vendor_check(document)["findings"] if f["rule"] == "vendor.not-verified"]
+    assert len(skipped) == 2 and all(f["status"] == "skip" for f in skipped)
+    assert "minimal mode" in skipped[0]["message"]
+
+
+def test_unreachable_proxy_is_undecided_naming_the_url_without_credentials(deps: DepsRepo) -> None:
+    _empty_cache(deps)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    deps.gate.env["GOPROXY"] = f"http://robot:s3cret@127.0.0.1:{port}"
+    run, document = deps.check("--mode", "full", only="vendor")
+    assert run.code == 3, run.out + run.err
+    assert "s3cret" not in run.out + run.err + json.dumps(document)
+    errors = [f for f in _vendor_check(document)["findings"] if f["status"] == "error"]
+    assert errors and all(f"127.0.0.1:{port}" in f["message"] for f in errors)
+
+
+def test_cached_zip_breaking_a_module_zip_rule_is_rejected(deps: DepsRepo) -> None:
+    path = deps.cached_zip(DEP, "v1.0.0")
+    _writable(path)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(f"{DEP}@v1.0.0/LICENSE.TXT", "collides with nothing\n")
+        archive.writestr(f"{DEP}@v1.0.0/license", "case-folds onto LICENSE\n")
+    run, document = deps.check()
+    assert run.code == 1
+    failing = _failing(document)
+    assert "modcache.unreadable" in {f["rule"] for f in failing["modcache"]}
+    (rejected,) = [f for f in failing["vendor"] if f["rule"] == "vendor.zip-rejected"]
+    assert "case-insensitive file name collision" in rejected["message"]
