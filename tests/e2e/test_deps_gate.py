@@ -512,3 +512,22 @@ def test_cached_zip_breaking_a_module_zip_rule_is_rejected(deps: DepsRepo) -> No
     assert "modcache.unreadable" in {f["rule"] for f in failing["modcache"]}
     (rejected,) = [f for f in failing["vendor"] if f["rule"] == "vendor.zip-rejected"]
     assert "case-insensitive file name collision" in rejected["message"]
+
+
+# --- Go older than 1.23: no `go mod tidy -diff` ----------------------------------------------------
+
+
+def test_go_before_1_23_decides_missing_lines_with_go_list(
+    deps: DepsRepo, go_toolchain: Callable[[str], Path]
+) -> None:
+    old_go = go_toolchain("1.22.10")
+    run, document = deps.check("--go", str(old_go), only="gosum")
+    assert run.code == 0, run.out + run.err
+    (check,) = [c for c in document["checks"] if c["id"] == "gosum"]
+    (ok,) = check["findings"]
+    assert "go list" in ok["message"] and "unneeded lines not checked" in ok["message"]
+    _drop_gosum_line(deps)
+    run, document = deps.check("--go", str(old_go), only="gosum")
+    assert run.code == 1
+    (missing,) = _failing(document)["gosum"]
+    assert missing["rule"] == "gosum.missing" and DEP in missing["message"]
