@@ -37,6 +37,8 @@ test: lint typecheck unit
 
 bench: dev
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/startup.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/hashing.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/modcache.py
 
 clean:
 	rm -rf $(VENV) reports .mypy_cache .ruff_cache .pytest_cache

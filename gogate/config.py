@@ -175,7 +175,17 @@ def load_file_config(root: Path, relative: str) -> FileConfig:
         raise ConfigError(f"{where}: {key}: {problem['msg']}") from error
 
 
-_GATE_CHECKS = ("pins", "toolchain", "lock", "goroot", "toolchain-archive")
+_GATE_CHECKS = (
+    "pins",
+    "toolchain",
+    "lock",
+    "goroot",
+    "toolchain-archive",
+    "gosum",
+    "modcache",
+    "vendor",
+    "sumdb",
+)
 
 
 def _refuse_waiving_gate_checks(config_file: str | None, deselected: Sequence[str]) -> None:

@@ -136,7 +136,11 @@ class TestRepositoryFileCannotWaiveTheGate:
         [
             ("go: tools/go\n", "go: the go command to verify can only be chosen by --go or GOGATE_GO"),
             ("skip: [pins]\n", "only/skip: pins decide the gate"),
-            ("only: [goenv]\n", "only/skip: pins, toolchain, lock, goroot, toolchain-archive decide"),
+            (
+                "only: [goenv]\n",
+                "only/skip: pins, toolchain, lock, goroot, toolchain-archive, gosum, modcache, vendor, sumdb decide",
+            ),
+            ("skip: [vendor, modcache]\n", "only/skip: modcache, vendor decide"),
             ("reports: {junit: ../x.xml}\n", "reports.junit: '../x.xml' must be a relative path"),
             ("reports: {json: /tmp/r.json}\n", "reports.json: '/tmp/r.json' must be a relative path"),
         ],
