@@ -16,10 +16,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from gogate.deps.gostrings import GO_SPACE, trim_space, unquote
+
 __all__ = [
     "FileHeader",
     "GoFileInfo",
-    "go_unquote",
     "read_go_info",
     "read_header",
     "should_build_any_tags",
@@ -29,10 +30,6 @@ _BOM = b"\xef\xbb\xbf"
 _SYNTAX = "syntax error"
 _NUL = "unexpected NUL in input"
 
-# Go's unicode.IsSpace (White_Space), which Python's str.isspace() does not match exactly.
-_GO_SPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
-    chr(c) for c in range(0x2000, 0x200B)
-)
 
 _GO_KEYWORDS = frozenset(
     [
@@ -234,13 +231,7 @@ def _trim_space(line: bytes) -> bytes:
     """bytes.TrimSpace (ASCII whitespace, plus Unicode White_Space for non-ASCII lines)."""
     if line.isascii():
         return line.strip(b" \t\n\r\v\f")
-    text = line.decode("utf-8", "surrogateescape")
-    start, end = 0, len(text)
-    while start < end and text[start] in _GO_SPACE:
-        start += 1
-    while end > start and text[end - 1] in _GO_SPACE:
-        end -= 1
-    return text[start:end].encode("utf-8", "surrogateescape")
+    return trim_space(line.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
 
 
 class ConstraintError(Exception):
@@ -418,7 +409,7 @@ def _evaluate(tree: object, prefer: bool) -> bool:
 def _go_build_expression(line: bytes) -> object:
     """constraint.Parse of a ``//go:build`` line already known to be one."""
     text = _trim_space(line).decode("utf-8", "surrogateescape")[len("//go:build") :]
-    return _ExprParser(text.strip("".join(_GO_SPACE))).parse()
+    return _ExprParser(text.strip(GO_SPACE)).parse()
 
 
 def _plus_build_expression(line: bytes) -> object | None:
@@ -426,11 +417,11 @@ def _plus_build_expression(line: bytes) -> object | None:
     text = line.decode("utf-8", "surrogateescape")
     if not text.startswith("//"):
         return None
-    text = text[2:].strip("".join(_GO_SPACE))
+    text = text[2:].strip(GO_SPACE)
     if not text.startswith("+build"):
         return None
     rest = text[len("+build") :]
-    trimmed = rest.strip("".join(_GO_SPACE))
+    trimmed = rest.strip(GO_SPACE)
     if len(rest) == len(trimmed) and rest != "":
         return None
     size = 0
@@ -502,70 +493,13 @@ def build_constraint_error(header: bytes) -> str | None:
 # --- go/build's view of a file: package, imports, embeds ---------------------------------------
 
 
-_SIMPLE_ESCAPES = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, "\\": 92}
-
-
-def go_unquote(literal: str) -> bytes | None:
-    """strconv.Unquote of a Go string literal ("..." or `...`) as bytes; None when Go refuses it."""
-    if len(literal) < 2 or literal[0] != literal[-1] or literal[0] not in '"`':
-        return None
-    body = literal[1:-1]
-    if literal[0] == "`":
-        if "`" in body:
-            return None
-        return body.replace("\r", "").encode("utf-8", "surrogateescape")
-    if "\n" in body:
-        return None
-    out = bytearray()
-    index = 0
-    while index < len(body):
-        char = body[index]
-        if char == '"':
-            return None
-        if char != "\\":
-            # Go decodes each byte of invalid UTF-8 as U+FFFD (lone surrogates stand for them here).
-            out += ("\ufffd" if 0xD800 <= ord(char) <= 0xDFFF else char).encode("utf-8")
-            index += 1
-            continue
-        if index + 1 >= len(body):
-            return None
-        escape = body[index + 1]
-        index += 2
-        if escape in _SIMPLE_ESCAPES:
-            out.append(_SIMPLE_ESCAPES[escape])
-        elif escape == '"':
-            out.append(0x22)
-        elif escape in "xuU":
-            width = {"x": 2, "u": 4, "U": 8}[escape]
-            digits = body[index : index + width]
-            if len(digits) != width or any(c not in "0123456789abcdefABCDEF" for c in digits):
-                return None
-            index += width
-            value = int(digits, 16)
-            if escape == "x":
-                out.append(value)
-            elif value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
-                return None
-            else:
-                out += chr(value).encode("utf-8")
-        elif escape in "01234567":
-            digits = body[index - 1 : index + 2]
-            if len(digits) != 3 or any(c not in "01234567" for c in digits) or int(digits, 8) > 255:
-                return None
-            index += 2
-            out.append(int(digits, 8))
-        else:
-            return None
-    return bytes(out)
-
-
 def _is_valid_import(path: str) -> bool:
     """go/build isValidImport: graphic, no spaces, none of the characters the spec reserves."""
     illegal = "!\"#$%&'()*,:;<=>?[\\]^{|}`\ufffd"
     for char in path:
         category = unicodedata.category(char)
         graphic = category[0] in "LMNPS" or category == "Zs"
-        if not graphic or char in _GO_SPACE or char in illegal:
+        if not graphic or char in GO_SPACE or char in illegal:
             return False
     return path != ""
 
@@ -637,7 +571,7 @@ def _quoted_prefix(text: str) -> str | None:
             continue
         if char == '"':
             literal = text[: index + 1]
-            return literal if go_unquote(literal) is not None else None
+            return literal if unquote(literal) is not None else None
         index += 1
     return None
 
@@ -660,27 +594,27 @@ def embed_patterns_of_comment(comment: bytes) -> list[str] | None:
     if body[:colon] != b"go":
         return None
     text = body[colon + 1 :].decode("utf-8", "surrogateescape")
-    name_end = next((i for i, char in enumerate(text) if char in _GO_SPACE), len(text))
+    name_end = next((i for i, char in enumerate(text) if char in GO_SPACE), len(text))
     if text[:name_end] != "embed":
         return None
-    args = text[name_end:].strip("".join(_GO_SPACE))
+    args = text[name_end:].strip(GO_SPACE)
     patterns: list[str] = []
     while args:
         if args[0] in '`"':
             literal = _quoted_prefix(args)
             if literal is None:
                 return None
-            value = go_unquote(literal)
+            value = unquote(literal)
             assert value is not None
             args = args[len(literal) :]
-            if args and args[0] not in _GO_SPACE:
+            if args and args[0] not in GO_SPACE:
                 return None
             patterns.append(value.decode("utf-8", "surrogateescape"))
         else:
-            end = next((i for i, char in enumerate(args) if char in _GO_SPACE), len(args))
+            end = next((i for i, char in enumerate(args) if char in GO_SPACE), len(args))
             patterns.append(args[:end])
             args = args[end:]
-        args = args.lstrip("".join(_GO_SPACE))
+        args = args.lstrip(GO_SPACE)
     return patterns
 
 
@@ -720,7 +654,7 @@ def read_go_info(data: bytes) -> GoFileInfo:
         return GoFileInfo(package if _is_identifier(package) else "", (), (), _SYNTAX, counted=True)
     imports: list[str] = []
     for quoted in reader.imports:
-        value = go_unquote(quoted.decode("utf-8", "surrogateescape"))
+        value = unquote(quoted.decode("utf-8", "surrogateescape"))
         if value is None:
             return GoFileInfo(package, (), (), "parser returned invalid quoted string", counted=False)
         path = value.decode("utf-8", "replace")

@@ -22,13 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gogate import goversion
+from gogate.deps import gostrings
 from gogate.deps.model import ModulesTxt, VendoredModule
 from gogate.errors import InputError
 
 __all__ = [
     "check_import_path",
-    "go_fields",
-    "go_trim_space",
     "is_workspace_modules_txt",
     "module_version_compare",
     "parse_modules_txt",
@@ -39,13 +38,6 @@ __all__ = [
 
 # modules.txt of a large monorepo is a few MB; anything far beyond is not one.
 _MAX_BYTES = 256 * 1024 * 1024
-
-# unicode.IsSpace: the Unicode White_Space property (what strings.Fields and TrimSpace split on).
-# Python's own str.split() differs (it also splits on U+001C..U+001F), hence an explicit set.
-_GO_SPACE = (
-    "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
-)
-_GO_SPACE_RUN = re.compile(f"[{re.escape(_GO_SPACE)}]+")
 
 _PRERELEASE_IDENT = r"(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
 _SEMVER = re.compile(
@@ -61,16 +53,6 @@ _WINDOWS_RESERVED = frozenset(
     ["CON", "PRN", "AUX", "NUL"] + [f"COM{n}" for n in range(1, 10)] + [f"LPT{n}" for n in range(1, 10)]
 )
 _IMPORT_PATH_PUNCTUATION = frozenset("-._~+")
-
-
-def go_fields(text: str) -> list[str]:
-    """``strings.Fields``: split on runs of Unicode white space, dropping empty pieces."""
-    return [piece for piece in _GO_SPACE_RUN.split(text) if piece]
-
-
-def go_trim_space(text: str) -> str:
-    """``strings.TrimSpace`` with Go's white-space set."""
-    return text.strip(_GO_SPACE)
 
 
 def semver_is_valid(version: str) -> bool:
@@ -209,7 +191,7 @@ class _Reader:
         self.ignored: list[tuple[int, str]] = []
 
     def module_line(self, text: str, number: int) -> None:
-        fields = go_fields(text)
+        fields = gostrings.fields(text)
         if len(fields) < 3:
             # Go skips it but keeps the previous module current: later packages still join it.
             self.ignored.append((number, "module line with fewer than three fields"))
@@ -238,7 +220,7 @@ class _Reader:
 
     def annotation_line(self, block: _Block, annotations: str, number: int) -> None:
         for raw in annotations.split(";"):
-            entry = go_trim_space(raw)
+            entry = gostrings.trim_space(raw)
             if entry == "explicit":
                 block.explicit = True
             elif entry.startswith("go "):
@@ -247,7 +229,7 @@ class _Reader:
                 self.ignored.append((number, f"annotation {entry!r} is reserved; Go ignores it"))
 
     def package_line(self, block: _Block, text: str, number: int) -> None:
-        fields = go_fields(text)
+        fields = gostrings.fields(text)
         if len(fields) != 1:
             reason = "blank line" if not fields else "package line with more than one field"
             self.ignored.append((number, reason))
@@ -276,7 +258,7 @@ class _Reader:
 def _first_line_marks_workspace(first_line: str) -> bool:
     if not first_line.startswith("## "):
         return False
-    return any(go_trim_space(entry) == "workspace" for entry in first_line[len("## ") :].split(";"))
+    return any(gostrings.trim_space(entry) == "workspace" for entry in first_line[len("## ") :].split(";"))
 
 
 def is_workspace_modules_txt(data: bytes) -> bool:

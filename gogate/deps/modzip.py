@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from gogate.deps.gostrings import quote, quote_rune
 from gogate.dirhash import hash1, zip_entry_name
 from gogate.errors import InputError
-from gogate.facts.modfile import _canonical_version, _go_quote, _go_quote_rune, _semver
+from gogate.facts.modfile import _canonical_version, _semver
 from gogate.hashing import parallel_map
 
 __all__ = [
@@ -142,7 +143,7 @@ def _check_element(element: str, *, module: bool) -> str | None:
     if element == "":
         return "empty path element"
     if element.count(".") == len(element):
-        return f"invalid path element {_go_quote(element)}"
+        return f"invalid path element {quote(element)}"
     if module and element.startswith("."):
         return "leading dot in path element"
     if element.endswith("."):
@@ -150,10 +151,10 @@ def _check_element(element: str, *, module: bool) -> str | None:
     allowed = _module_char_ok if module else _file_char_ok
     for char in element:
         if not allowed(char):
-            return f"invalid char {_go_quote_rune(char)}"
+            return f"invalid char {quote_rune(char)}"
     short = element.split(".", 1)[0]
     if short.upper() in _WINDOWS_RESERVED and short.isascii():
-        return f"{_go_quote(short)} disallowed as path element component on Windows"
+        return f"{quote(short)} disallowed as path element component on Windows"
     if module:
         tilde = short.rfind("~")
         if 0 <= tilde < len(short) - 1 and short[tilde + 1 :].isascii() and short[tilde + 1 :].isdigit():
@@ -182,7 +183,7 @@ def _check_path(path: str, *, module: bool) -> str | None:
 def check_file_path(name: str) -> str | None:
     """module.CheckFilePath: None when ``name`` may be a file path in a module, else Go's reason."""
     problem = _check_path(name, module=False)
-    return None if problem is None else f"malformed file path {_go_quote(name)}: {problem}"
+    return None if problem is None else f"malformed file path {quote(name)}: {problem}"
 
 
 def _split_path_major(path: str) -> tuple[str, bool]:
@@ -223,17 +224,17 @@ def _check_module_path(path: str) -> str | None:
         elif path.startswith("-"):
             problem = "leading dash in first path element"
         elif bad := next((c for c in first if not _first_element_char_ok(c)), None):
-            problem = f"invalid char {_go_quote_rune(bad)} in first path element"
+            problem = f"invalid char {quote_rune(bad)} in first path element"
         elif not _split_path_major(path)[1]:
             problem = "invalid version"
-    return None if problem is None else f"malformed module path {_go_quote(path)}: {problem}"
+    return None if problem is None else f"malformed module path {quote(path)}: {problem}"
 
 
 def check_module_version(path: str, version: str) -> str | None:
     """The checks checkZip makes before any entry: canonical version, then module.Check."""
     canonical = _canonical_version(version)
     if canonical != version:
-        return f"version {_go_quote(version)} is not canonical (should be {_go_quote(canonical)})"
+        return f"version {quote(version)} is not canonical (should be {quote(canonical)})"
     if problem := _check_module_path(path):
         return problem
     parsed = _semver(version)
@@ -360,11 +361,11 @@ class _CollisionChecker:
             if other is None:
                 self._seen[fold] = (name, is_dir)
             elif other[0] != name:
-                return f"case-insensitive file name collision: {_go_quote(other[0])} and {_go_quote(name)}"
+                return f"case-insensitive file name collision: {quote(other[0])} and {quote(name)}"
             elif other[1] != is_dir:
-                return f"entry {_go_quote(name)} is both a file and a directory"
+                return f"entry {quote(name)} is both a file and a directory"
             elif not is_dir:
-                return f"multiple entries for file {_go_quote(name)}"
+                return f"multiple entries for file {quote(name)}"
             parent = name.rpartition("/")[0]
             if parent == "":
                 return None
@@ -539,7 +540,7 @@ def _read_members(zip_path: Path, module: str) -> list[zipfile.ZipInfo]:
 def _check_entry(name: str, prefix: str, collisions: _CollisionChecker) -> tuple[str, bool, str | None]:
     """(relative name, is directory, problem) for one entry, in checkZip's order of checks."""
     if not name.startswith(prefix):
-        return name, False, f"path does not have prefix {_go_quote(prefix)}"
+        return name, False, f"path does not have prefix {quote(prefix)}"
     relative = name[len(prefix) :]
     if relative == "":
         return "", True, None

@@ -22,11 +22,11 @@ Rules worth knowing (each checked against the real go command):
 from __future__ import annotations
 
 import enum
-import json
 from dataclasses import dataclass, field
 from typing import NoReturn
 
 from gogate import goversion
+from gogate.deps.gostrings import quote, quote_rune, unquote
 from gogate.errors import InputError
 from gogate.facts.textfile import TextFile
 
@@ -106,25 +106,6 @@ def _is_ident(char: str) -> bool:
     return char not in " ()[]{}," and not char.isspace() and char.isprintable()
 
 
-_RUNE_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
-
-
-def _go_quote_rune(char: str) -> str:
-    """strconv.QuoteRune, for the message about an unexpected character."""
-    code = ord(char)
-    if char in _RUNE_ESCAPES:
-        body = _RUNE_ESCAPES[char]
-    elif char in "'\\":
-        body = "\\" + char
-    elif char.isprintable():
-        body = char
-    elif code < 0x20 or code == 0x7F:
-        body = f"\\x{code:02x}"
-    else:
-        body = f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
-    return f"'{body}'"
-
-
 class _Lexer:
     def __init__(self, file: TextFile) -> None:
         self.path = file.path
@@ -188,7 +169,7 @@ class _Lexer:
                     self._advance()  # the escaped character, even a newline
             return self._token(_STRING, start, line, column)
         if not _is_ident(char):
-            self.error(f"unexpected input character {_go_quote_rune(char)}")
+            self.error(f"unexpected input character {quote_rune(char)}")
         while self.index < len(text) and _is_ident(text[self.index]):
             if text.startswith("//", self.index):
                 break
@@ -303,73 +284,15 @@ class _Parser:
 
 # --- values: Go strings, semantic versions, module paths ----------------------------------------
 
-_SIMPLE_ESCAPES = {
-    "a": 0x07,
-    "b": 0x08,
-    "f": 0x0C,
-    "n": 0x0A,
-    "r": 0x0D,
-    "t": 0x09,
-    "v": 0x0B,
-    "\\": 0x5C,
-    '"': 0x22,
-}
-_HEX = frozenset("0123456789abcdefABCDEF")
-
 
 def _unquote(literal: str) -> str | None:
-    """strconv.Unquote of a double-quoted Go string literal; None when Go would refuse it."""
-    if len(literal) < 2 or literal[0] != '"' or literal[-1] != '"':
-        return None
-    body = literal[1:-1]
-    if "\n" in body:
-        return None
-    out = bytearray()
-    index = 0
-    while index < len(body):
-        char = body[index]
-        if char == '"':
-            return None
-        if char != "\\":
-            out += char.encode("utf-8", "surrogatepass")
-            index += 1
-            continue
-        if index + 1 >= len(body):
-            return None
-        escape = body[index + 1]
-        index += 2
-        if escape in _SIMPLE_ESCAPES:
-            out.append(_SIMPLE_ESCAPES[escape])
-        elif escape in "xuU":
-            width = {"x": 2, "u": 4, "U": 8}[escape]
-            digits = body[index : index + width]
-            if len(digits) != width or not set(digits) <= _HEX:
-                return None
-            index += width
-            value = int(digits, 16)
-            if escape == "x":
-                out.append(value)
-            elif value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
-                return None
-            else:
-                out += chr(value).encode("utf-8")
-        elif escape in "01234567":
-            digits = escape + body[index : index + 2]
-            if len(digits) != 3 or not set(digits) <= set("01234567") or int(digits, 8) > 255:
-                return None
-            index += 2
-            out.append(int(digits, 8))
-        else:
-            return None
-    return out.decode("utf-8", "surrogateescape")
+    """strconv.Unquote of a ``"..."`` token as text (escaped bytes that are not UTF-8 as surrogates)."""
+    value = unquote(literal) if literal.startswith('"') else None
+    return None if value is None else value.decode("utf-8", "surrogateescape")
 
 
 class _Reject(Exception):
     """A directive error; parse_modfile turns the first one into an InputError at that line."""
-
-
-def _go_quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _parse_string(token: str) -> str:
@@ -379,7 +302,7 @@ def _parse_string(token: str) -> str:
         if value is None:
             raise _Reject("invalid quoted string: invalid syntax")
         return value
-    if any(quote in token for quote in "\"'`"):
+    if any(mark in token for mark in "\"'`"):
         raise _Reject("invalid quoted string: unquoted string cannot contain quote")
     return token
 
@@ -497,17 +420,17 @@ def _check_path_major(verb: str, path: str, version: str, path_major: str) -> No
         if major == path_major[1:]:
             return
         expected = path_major[1:]
-    raise _Reject(f"{verb} {path}: version {_go_quote(version)} invalid: should be {expected}, not {major}")
+    raise _Reject(f"{verb} {path}: version {quote(version)} invalid: should be {expected}, not {major}")
 
 
 def _version(verb: str, path: str, token: str) -> str:
     try:
         value = _parse_string(token)
     except _Reject as error:
-        raise _Reject(f"{verb} {path}: version {_go_quote(token)} invalid: {error}") from None
+        raise _Reject(f"{verb} {path}: version {quote(token)} invalid: {error}") from None
     canonical = _canonical_version(value)
     if not canonical:
-        raise _Reject(f"{verb} {path}: version {_go_quote(value)} invalid: must be of the form v1.2.3")
+        raise _Reject(f"{verb} {path}: version {quote(value)} invalid: must be of the form v1.2.3")
     return canonical
 
 
@@ -549,7 +472,7 @@ def _check_replace(verb: str, args: list[str]) -> None:
     else:
         _version(verb, new_path, args[arrow + 2])
         if _is_directory_path(new_path):
-            raise _Reject(f"replacement module directory path {_go_quote(new_path)} cannot have version")
+            raise _Reject(f"replacement module directory path {quote(new_path)} cannot have version")
 
 
 def _check_retract(args: list[str]) -> None:
@@ -573,14 +496,14 @@ def _check_retract(args: list[str]) -> None:
                 _version_token("retract", rest[0])
             rest = rest[1:]
     if rest:
-        raise _Reject(f"unexpected token after version: {_go_quote(rest[0])}")
+        raise _Reject(f"unexpected token after version: {quote(rest[0])}")
 
 
 def _version_token(verb: str, token: str) -> None:
     try:
         _parse_string(token)
     except _Reject as error:
-        raise _Reject(f"{verb}: version {_go_quote(token)} invalid: {error}") from None
+        raise _Reject(f"{verb}: version {quote(token)} invalid: {error}") from None
 
 
 def _one_path(verb: str, args: list[str], usage: str) -> None:

@@ -22,11 +22,11 @@ from deps.vendor_fixture import (
     publish,
     vendor_package_dirs,
 )
+from gogate.deps import gostrings
 from gogate.deps.gomod import read_gomod
 from gogate.deps.model import ModulesTxt, VendoredModule
 from gogate.deps.modulestxt import (
     check_import_path,
-    go_fields,
     parse_modules_txt,
     read_modules_txt,
     semver_compare,
@@ -313,7 +313,7 @@ def test_repeated_module_lines_and_wildcard_packages() -> None:
     [("a b", ["a", "b"]), (" a\u3000b\u2028 ", ["a", "b"]), ("a\x1cb", ["a\x1cb"]), ("", [])],
 )
 def test_go_fields(text: str, fields: list[str]) -> None:
-    assert go_fields(text) == fields
+    assert gostrings.fields(text) == fields
 
 
 @pytest.mark.parametrize(
