@@ -10,14 +10,15 @@ is decided by Go itself (``go mod tidy -diff`` on Go 1.23+, else ``go list``); w
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from gogate.checks.interface import Check, CheckReport, Facts, Need
-from gogate.deps.completeness import Completeness
-from gogate.deps.gosum import conflicts
-from gogate.deps.model import GoSum
-from gogate.facts.deps import GoModule
 from gogate.results import Finding, Status
+
+if TYPE_CHECKING:  # the dependency modules load only when the check runs (start-up time)
+    from gogate.deps.completeness import Completeness
+    from gogate.deps.model import GoSum
+    from gogate.facts.deps import GoModule
 
 __all__ = ["GosumCheck"]
 
@@ -88,6 +89,8 @@ class GosumCheck(Check):
         return self._lines(module.gosum, module.name)
 
     def _lines(self, gosum: GoSum, name: str) -> list[Finding]:
+        from gogate.deps.gosum import conflicts
+
         findings: list[Finding] = []
         for number, reason in gosum.problems:
             rule = "duplicate" if reason.startswith("duplicate") else "malformed"

@@ -9,11 +9,13 @@ cache does not hold are counted in the summary, not passed.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from gogate.checks.interface import Check, CheckReport, Facts, Need
-from gogate.deps.modcache import CachedGoMod, CachedModule
 from gogate.results import Finding, Status
+
+if TYPE_CHECKING:  # the dependency modules load only when the check runs (start-up time)
+    from gogate.deps.modcache import CachedGoMod, CachedModule
 
 __all__ = ["ModcacheCheck"]
 

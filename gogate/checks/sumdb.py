@@ -10,11 +10,13 @@ look up (GOSUMDB=off, GONOSUMDB/GOPRIVATE) are listed as not verified, never as 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from gogate.checks.interface import Check, CheckReport, Facts, Mode, Need
-from gogate.deps.sumdb_verify import SumVerdict
 from gogate.results import Finding, Status
+
+if TYPE_CHECKING:  # the dependency modules load only when the check runs (start-up time)
+    from gogate.deps.sumdb_verify import SumVerdict
 
 __all__ = ["SumdbCheck"]
 

@@ -9,21 +9,16 @@ file that was added, removed or changed.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from gogate.checks.interface import Check, CheckReport, Facts, Need
-from gogate.deps.vendor_consistency import Inconsistency, check_vendor_consistency
-from gogate.deps.vendor_content import (
-    DIFFERS,
-    NOT_VERIFIED,
-    REJECTED,
-    UNDERIVABLE,
-    VERIFIED,
-    ZIP_MISMATCH,
-    VendoredContent,
-)
-from gogate.facts.deps import GoModule, ModuleVendorContent
+from gogate.deps.model import VendorStatus
 from gogate.results import Finding, Status
+
+if TYPE_CHECKING:  # the dependency modules load only when the check runs (start-up time)
+    from gogate.deps.vendor_consistency import Inconsistency
+    from gogate.deps.vendor_content import VendoredContent
+    from gogate.facts.deps import GoModule, ModuleVendorContent
 
 __all__ = ["VendorCheck"]
 
@@ -70,13 +65,17 @@ class VendorCheck(Check):
             item = by_root.get(module.root)
             if item is not None:
                 findings.extend(self._content(module, item))
-        verified = sum(1 for item in content.modules for v in item.verdicts if v.status == VERIFIED)
+        verified = sum(
+            1 for item in content.modules for v in item.verdicts if v.status == VendorStatus.VERIFIED
+        )
         return CheckReport(
             findings=findings,
             summary=f"{len(vendored)} vendor tree(s); {verified} vendored module(s) verified file by file",
         )
 
     def _consistency(self, module: GoModule) -> list[Finding]:
+        from gogate.deps.vendor_consistency import check_vendor_consistency
+
         verdict = check_vendor_consistency(
             module.gomod, module.modules_txt, vendor_package_dirs=module.vendor_package_dirs
         )
@@ -129,7 +128,7 @@ class VendorCheck(Check):
         modules_txt = module.relative("vendor/modules.txt")
         gosum = module.relative("go.sum")
         fix = _SYNC.format(directory=module.root)
-        if verdict.status == VERIFIED:
+        if verdict.status == VendorStatus.VERIFIED:
             source = f" ({verdict.source})" if verdict.source else ""
             return self.finding(
                 "ok",
@@ -141,7 +140,7 @@ class VendorCheck(Check):
                 line=vendored.line,
                 found=verdict.found_h1,
             )
-        if verdict.status == DIFFERS:
+        if verdict.status == VendorStatus.DIFFERS:
             parts = [
                 f"{kind} {_listing(names)}"
                 for kind, names in (
@@ -162,7 +161,7 @@ class VendorCheck(Check):
                 expected=verdict.expected_h1,
                 remediation=fix,
             )
-        if verdict.status == ZIP_MISMATCH:
+        if verdict.status == VendorStatus.ZIP_MISMATCH:
             return self.finding(
                 "zip-mismatch",
                 Status.FAIL,
@@ -174,7 +173,7 @@ class VendorCheck(Check):
                 found=verdict.found_h1,
                 remediation="do not use this module version until the difference is explained",
             )
-        if verdict.status == REJECTED:
+        if verdict.status == VendorStatus.REJECTED:
             return self.finding(
                 "zip-rejected",
                 Status.FAIL,
@@ -184,7 +183,7 @@ class VendorCheck(Check):
                 line=verdict.sum_line,
                 remediation="remove the zip from the module cache and download it again",
             )
-        if verdict.status == UNDERIVABLE:
+        if verdict.status == VendorStatus.UNDERIVABLE:
             return self.finding(
                 "underivable",
                 Status.FAIL,
@@ -194,7 +193,7 @@ class VendorCheck(Check):
                 line=vendored.line,
                 remediation=fix,
             )
-        assert verdict.status == NOT_VERIFIED, verdict.status
+        assert verdict.status == VendorStatus.NOT_VERIFIED, verdict.status
         return self.finding(
             "not-verified",
             Status.ERROR if verdict.infrastructure else Status.SKIP,

@@ -7,6 +7,7 @@ the parsers are the validation. Every item keeps its 1-based line so findings ca
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -23,8 +24,24 @@ __all__ = [
     "SumLine",
     "Tool",
     "Use",
+    "VendorStatus",
     "VendoredModule",
 ]
+
+
+class VendorStatus(enum.StrEnum):
+    """The verdict on one vendored module's files (kept here, light, so checks import it cheaply)."""
+
+    VERIFIED = "verified"
+    DIFFERS = "differs"
+    ZIP_MISMATCH = "zip-mismatch"
+    """The zip is not what go.sum says."""
+    REJECTED = "rejected"
+    """The zip breaks a module-zip rule."""
+    UNDERIVABLE = "underivable"
+    """go mod vendor itself would fail on the module."""
+    NOT_VERIFIED = "not-verified"
+    """No zip, or no go.sum line to authenticate it with."""
 
 
 @dataclass(frozen=True, slots=True)

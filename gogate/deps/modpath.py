@@ -1,96 +1,161 @@
-"""Module path rules of golang.org/x/mod/module: CheckPath, SplitPathVersion and CheckPathMajor.
+"""Path rules of golang.org/x/mod/module: CheckPath, CheckImportPath, CheckFilePath,
+SplitPathVersion and CheckPathMajor.
 
 Why: a go.sum line whose path Go itself could never download (no dot in the first element, a
 Windows-reserved element, ``/v1`` suffix, ...) or whose version does not fit the path's major
-suffix is dead weight at best and a sign of hand-editing at worst; these predicates say so with
-Go's own wording. Messages follow x/mod's ``malformed module path "p": reason``.
+suffix is dead weight at best and a sign of hand-editing at worst; a modules.txt package line
+that is no import path is skipped by Go; a module zip entry that is no valid file path makes Go
+refuse the zip. All three kinds of path share one element checker, as in x/mod, so that they
+cannot drift apart; messages follow x/mod's ``malformed <kind> path "p": reason``.
+
+Paths arrive as Python text. Bytes that were not UTF-8 reach here either as lone surrogates
+(``surrogateescape``, as zip entry names and modules.txt lines are decoded) or as U+FFFD (as
+:mod:`gogate.deps.gosum` decodes its fields); both count as invalid UTF-8.
 """
 
 from __future__ import annotations
 
-from gogate.deps import semver
+import enum
+import unicodedata
+from collections.abc import Callable
 
-__all__ = ["check_path", "check_path_major", "split_path_version"]
+from gogate.deps import semver
+from gogate.deps.gostrings import quote, quote_rune
+
+__all__ = [
+    "check_file_path",
+    "check_import_path",
+    "check_path",
+    "check_path_major",
+    "split_path_version",
+]
 
 _WINDOWS_RESERVED = frozenset(
     ["CON", "PRN", "AUX", "NUL"] + [f"COM{n}" for n in range(1, 10)] + [f"LPT{n}" for n in range(1, 10)]
 )
-_MODULE_PATH_PUNCTUATION = frozenset("-._~")
+_MODULE_PUNCTUATION = frozenset("-._~")
+_IMPORT_PUNCTUATION = _MODULE_PUNCTUATION | {"+"}
+# The ASCII punctuation a file name may hold: no shell specials, no path separators, but spaces.
+_FILE_PUNCTUATION = frozenset("!#$%&()+,-.=@[]^_{}~ ")
 _FIRST_ELEMENT_CHARS = frozenset("-.0123456789abcdefghijklmnopqrstuvwxyz")
 
 
+class _Kind(enum.Enum):
+    MODULE = "module"
+    IMPORT = "import"
+    FILE = "file"
+
+
+def _ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
 def _module_char_ok(char: str) -> bool:
-    return char.isascii() and (char.isalnum() or char in _MODULE_PATH_PUNCTUATION)
+    return _ascii_alnum(char) or char in _MODULE_PUNCTUATION
 
 
-def _go_quote_rune(char: str) -> str:
-    """%q of a rune, enough for the characters a module path can carry."""
-    if char == "'" or char == "\\":
-        return f"'\\{char}'"
-    if char.isprintable():
-        return f"'{char}'"
-    code = ord(char)
-    if code < 0x80:
-        return f"'\\x{code:02x}'"
-    return f"'\\u{code:04x}'" if code <= 0xFFFF else f"'\\U{code:08x}'"
+def _import_char_ok(char: str) -> bool:
+    return _ascii_alnum(char) or char in _IMPORT_PUNCTUATION
 
 
-def _check_element(element: str) -> str | None:
+def _file_char_ok(char: str) -> bool:
+    if char.isascii():
+        return char.isalnum() or char in _FILE_PUNCTUATION
+    return unicodedata.category(char).startswith("L")  # unicode.IsLetter
+
+
+_CHAR_OK: dict[_Kind, Callable[[str], bool]] = {
+    _Kind.MODULE: _module_char_ok,
+    _Kind.IMPORT: _import_char_ok,
+    _Kind.FILE: _file_char_ok,
+}
+
+
+def _is_invalid_utf8(path: str) -> bool:
+    return any(char == "\ufffd" or "\ud800" <= char <= "\udfff" for char in path)
+
+
+def _check_element(element: str, kind: _Kind) -> str | None:
+    """x/mod checkElem: the reason one slash-free element is invalid for ``kind``, or None."""
     if element == "":
         return "empty path element"
     if element.count(".") == len(element):
-        return f'invalid path element "{element}"'
-    if element[0] == ".":
+        return f"invalid path element {quote(element)}"
+    if kind is _Kind.MODULE and element[0] == ".":
         return "leading dot in path element"
     if element[-1] == ".":
         return "trailing dot in path element"
+    char_ok = _CHAR_OK[kind]
     for char in element:
-        if not _module_char_ok(char):
-            return f"invalid char {_go_quote_rune(char)}"
+        if not char_ok(char):
+            return f"invalid char {quote_rune(char)}"
     short = element.split(".", 1)[0]
-    if short.upper() in _WINDOWS_RESERVED:
-        return f'"{short}" disallowed as path element component on Windows'
+    # Go compares with strings.EqualFold; no non-ASCII rune folds to a letter of these names.
+    if short.isascii() and short.upper() in _WINDOWS_RESERVED:
+        return f"{quote(short)} disallowed as path element component on Windows"
+    if kind is _Kind.FILE:
+        return None  # short names (``abc~1``) only trouble import paths
     tilde = short.rfind("~")
     if 0 <= tilde < len(short) - 1 and all("0" <= c <= "9" for c in short[tilde + 1 :]):
         return "trailing tilde and digits in path element"
     return None
 
 
-def _check_path_reason(path: str) -> str | None:
-    if "\ufffd" in path:
+def _check_path(path: str, kind: _Kind) -> str | None:
+    """x/mod checkPath: the reason ``path`` is invalid for ``kind``, or None."""
+    if _is_invalid_utf8(path):
         return "invalid UTF-8"
     if path == "":
         return "empty string"
-    if path[0] == "-":
+    if path[0] == "-" and kind is not _Kind.FILE:
         return "leading dash"
     if "//" in path:
         return "double slash"
     if path[-1] == "/":
         return "trailing slash"
     for element in path.split("/"):
-        reason = _check_element(element)
+        reason = _check_element(element, kind)
         if reason:
             return reason
+    return None
+
+
+def _check_module_path(path: str) -> str | None:
+    reason = _check_path(path, _Kind.MODULE)
+    if reason:
+        return reason
     first = path.split("/", 1)[0]
     if first == "":
         return "leading slash"
     if "." not in first:
         return "missing dot in first path element"
+    if path[0] == "-":
+        return "leading dash in first path element"
     for char in first:
         if char not in _FIRST_ELEMENT_CHARS:
-            return f"invalid char {_go_quote_rune(char)} in first path element"
+            return f"invalid char {quote_rune(char)} in first path element"
     if split_path_version(path) is None:
         return "invalid version"
     return None
 
 
-def check_path(path: str) -> str | None:
-    """module.CheckPath: None when ``path`` is a valid module path, else Go's message.
+def _malformed(kind: _Kind, path: str, reason: str | None) -> str | None:
+    return None if reason is None else f"malformed {kind.value} path {quote(path)}: {reason}"
 
-    A path decoded with U+FFFD replacement characters (from invalid UTF-8) counts as invalid UTF-8.
-    """
-    reason = _check_path_reason(path)
-    return None if reason is None else f'malformed module path "{path}": {reason}'
+
+def check_path(path: str) -> str | None:
+    """module.CheckPath: None when ``path`` is a valid module path, else Go's message."""
+    return _malformed(_Kind.MODULE, path, _check_module_path(path))
+
+
+def check_import_path(path: str) -> str | None:
+    """module.CheckImportPath: None when ``path`` is a valid import path, else Go's message."""
+    return _malformed(_Kind.IMPORT, path, _check_path(path, _Kind.IMPORT))
+
+
+def check_file_path(path: str) -> str | None:
+    """module.CheckFilePath: None when ``path`` may name a file in a module, else Go's message."""
+    return _malformed(_Kind.FILE, path, _check_path(path, _Kind.FILE))
 
 
 def split_path_version(path: str) -> tuple[str, str] | None:

@@ -10,151 +10,30 @@ Go itself fails on only two things while reading the file: an I/O error other th
 exist", and a ``## go X`` annotation newer than the running toolchain. The first is an
 ``InputError`` here; the second depends on the toolchain, so ``vendor_consistency`` reports it.
 
-The small semver, Go-whitespace and import-path helpers live here because the consistency check
-needs the same rules (x/mod ``semver``, ``strings.Fields``, ``module.CheckImportPath``).
+Go's rules for the pieces of a line come from their shared homes: ``strings.Fields`` from
+:mod:`gogate.deps.gostrings`, ``semver.IsValid`` from :mod:`gogate.deps.semver` and
+``module.CheckImportPath`` from :mod:`gogate.deps.modpath`.
 """
 
 from __future__ import annotations
 
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gogate import goversion
-from gogate.deps import gostrings
+from gogate.deps import gostrings, semver
 from gogate.deps.model import ModulesTxt, VendoredModule
+from gogate.deps.modpath import check_import_path
 from gogate.errors import InputError
 
 __all__ = [
-    "check_import_path",
     "is_workspace_modules_txt",
-    "module_version_compare",
     "parse_modules_txt",
     "read_modules_txt",
-    "semver_compare",
-    "semver_is_valid",
 ]
 
 # modules.txt of a large monorepo is a few MB; anything far beyond is not one.
 _MAX_BYTES = 256 * 1024 * 1024
-
-_PRERELEASE_IDENT = r"(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
-_SEMVER = re.compile(
-    r"v(0|[1-9][0-9]*)"
-    r"(?:\.(0|[1-9][0-9]*)"
-    r"(?:\.(0|[1-9][0-9]*)"
-    rf"(-{_PRERELEASE_IDENT}(?:\.{_PRERELEASE_IDENT})*)?"
-    r"(\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?"
-    r")?)?"
-)
-
-_WINDOWS_RESERVED = frozenset(
-    ["CON", "PRN", "AUX", "NUL"] + [f"COM{n}" for n in range(1, 10)] + [f"LPT{n}" for n in range(1, 10)]
-)
-_IMPORT_PATH_PUNCTUATION = frozenset("-._~+")
-
-
-def semver_is_valid(version: str) -> bool:
-    """x/mod ``semver.IsValid``: ``v1``, ``v1.2`` and ``v1.2.3-pre+build`` are all valid."""
-    return _SEMVER.fullmatch(version) is not None
-
-
-def _semver_key(version: str) -> tuple[str, str, str, str] | None:
-    match = _SEMVER.fullmatch(version)
-    if match is None:
-        return None
-    return (match.group(1), match.group(2) or "0", match.group(3) or "0", match.group(4) or "")
-
-
-def _compare_numbers(left: str, right: str) -> int:
-    if left == right:
-        return 0
-    if len(left) != len(right):
-        return -1 if len(left) < len(right) else 1
-    return -1 if left < right else 1
-
-
-def _compare_prerelease(left: str, right: str) -> int:
-    if left == right:
-        return 0
-    if not left:
-        return 1
-    if not right:
-        return -1
-    left_parts, right_parts = left[1:].split("."), right[1:].split(".")
-    for a, b in zip(left_parts, right_parts, strict=False):
-        if a == b:
-            continue
-        a_num, b_num = a.isdigit(), b.isdigit()
-        if a_num != b_num:
-            return -1 if a_num else 1
-        if a_num:
-            return _compare_numbers(a, b)
-        return -1 if a < b else 1
-    return -1 if len(left_parts) < len(right_parts) else 1
-
-
-def semver_compare(left: str, right: str) -> int:
-    """x/mod ``semver.Compare``: invalid versions sort before valid ones and equal each other."""
-    a, b = _semver_key(left), _semver_key(right)
-    if a is None or b is None:
-        return (a is not None) - (b is not None)
-    for x, y in zip(a[:3], b[:3], strict=True):
-        if result := _compare_numbers(x, y):
-            return result
-    return _compare_prerelease(a[3], b[3])
-
-
-def _toolchain_or_version(name: str) -> str:
-    return name if goversion.is_valid(name) else goversion.from_toolchain(name)
-
-
-def module_version_compare(path: str, left: str, right: str) -> int:
-    """cmd/go ``gover.ModCompare``: the ``go`` and ``toolchain`` pseudo-modules use Go version order."""
-    if path == "go":
-        return goversion.compare(left, right)
-    if path == "toolchain":
-        return goversion.compare(_toolchain_or_version(left), _toolchain_or_version(right))
-    return semver_compare(left, right)
-
-
-def _check_import_element(element: str) -> str | None:
-    if element == "":
-        return "empty path element"
-    if element.count(".") == len(element):
-        return f"invalid path element {element!r}"
-    if element.endswith("."):
-        return "trailing dot in path element"
-    for char in element:
-        if not (char.isascii() and (char.isalnum() or char in _IMPORT_PATH_PUNCTUATION)):
-            return f"invalid char {char!r}"
-    short = element.split(".", 1)[0]
-    if short.upper() in _WINDOWS_RESERVED:
-        return f"{short!r} disallowed as path element component on Windows"
-    tilde = short.rfind("~")
-    if 0 <= tilde < len(short) - 1 and short[tilde + 1 :].isdigit():
-        return "trailing tilde and digits in path element"
-    return None
-
-
-def check_import_path(path: str) -> str | None:
-    """x/mod ``module.CheckImportPath``: None when valid, else why not (Go's wording, roughly)."""
-    if any("\ud800" <= char <= "\udfff" for char in path):
-        return "invalid UTF-8"
-    if path == "":
-        return "empty string"
-    if path.startswith("-"):
-        return "leading dash"
-    if "//" in path:
-        return "double slash"
-    if path.endswith("/"):
-        return "trailing slash"
-    for element in path.split("/"):
-        if problem := _check_import_element(element):
-            return problem
-    return None
-
 
 @dataclass(slots=True)
 class _Block:
@@ -196,7 +75,7 @@ class _Reader:
             # Go skips it but keeps the previous module current: later packages still join it.
             self.ignored.append((number, "module line with fewer than three fields"))
             return
-        if semver_is_valid(fields[2]):
+        if semver.is_valid(fields[2]):
             block = _Block(fields[1], fields[2], number)
             rest = fields[3:]
         elif fields[2] == "=>":
@@ -211,7 +90,7 @@ class _Reader:
         if len(rest) >= 2 and rest[0] == "=>":
             if len(rest) == 2:
                 block.replacement_path = rest[1]
-            elif len(rest) == 3 and semver_is_valid(rest[2]):
+            elif len(rest) == 3 and semver.is_valid(rest[2]):
                 block.replacement_path, block.replacement_version = rest[1], rest[2]
             else:
                 self.ignored.append((number, "replacement is neither '=> dir' nor '=> path version'"))
@@ -235,7 +114,7 @@ class _Reader:
             self.ignored.append((number, reason))
             return
         if problem := check_import_path(fields[0]):
-            self.ignored.append((number, f"not a valid import path: {problem}"))
+            self.ignored.append((number, problem))
             return
         block.packages.append(fields[0])
         block.package_lines.append(number)

@@ -9,8 +9,9 @@ names and declared sizes up front (x/mod's ``checkZip``), then reads each entry 
 its own bounded inflater that fails, as Go's ``archive/zip`` and ``Unzip`` fail, when an entry
 yields more or fewer bytes than it declares or its CRC is wrong.
 
-The name rules (``module.CheckFilePath``, ``module.Check``) and Go's case folding
-(``strToFold`` over ``unicode.SimpleFold``) are reimplemented here; see the notes §2.
+The name rules are x/mod's ``module.CheckFilePath`` and ``module.Check``, shared with the rest of
+gogate through :mod:`gogate.deps.modpath`; Go's case folding (``strToFold`` over
+``unicode.SimpleFold``) is reimplemented here; see the notes §2.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from gogate.deps.gostrings import quote, quote_rune
+from gogate.deps import semver
+from gogate.deps.gostrings import quote
+from gogate.deps.modpath import check_file_path, check_path, check_path_major, split_path_version
 from gogate.dirhash import hash1, zip_entry_name
 from gogate.errors import InputError
-from gogate.facts.modfile import _canonical_version, _semver
 from gogate.hashing import parallel_map
 
 __all__ = [
@@ -39,7 +40,6 @@ __all__ = [
     "ModuleZip",
     "ModuleZipError",
     "ZipMember",
-    "check_file_path",
     "check_module_version",
     "go_path_clean",
     "open_module_zip",
@@ -105,156 +105,18 @@ def go_path_clean(name: str) -> str:
     return cleaned or "."
 
 
-_FILE_PUNCTUATION = frozenset("!#$%&()+,-.=@[]^_{}~ ")
-_WINDOWS_RESERVED = frozenset(
-    ["CON", "PRN", "AUX", "NUL"] + [f"COM{n}" for n in range(1, 10)] + [f"LPT{n}" for n in range(1, 10)]
-)
-
-
-def _is_go_letter(char: str) -> bool:
-    """unicode.IsLetter: general category L*."""
-    return unicodedata.category(char).startswith("L")
-
-
-def _file_char_ok(char: str) -> bool:
-    if char < "\x80":
-        return char.isalnum() or char in _FILE_PUNCTUATION
-    return _is_go_letter(char)
-
-
-def _module_char_ok(char: str) -> bool:
-    return char < "\x80" and (char.isalnum() or char in "-._~")
-
-
-def _first_element_char_ok(char: str) -> bool:
-    return char in "-." or "0" <= char <= "9" or "a" <= char <= "z"
-
-
-def _is_valid_utf8(text: str) -> bool:
-    """Names carry undecodable bytes as lone surrogates (see gogate.dirhash.raw_name)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _check_element(element: str, *, module: bool) -> str | None:
-    if element == "":
-        return "empty path element"
-    if element.count(".") == len(element):
-        return f"invalid path element {quote(element)}"
-    if module and element.startswith("."):
-        return "leading dot in path element"
-    if element.endswith("."):
-        return "trailing dot in path element"
-    allowed = _module_char_ok if module else _file_char_ok
-    for char in element:
-        if not allowed(char):
-            return f"invalid char {quote_rune(char)}"
-    short = element.split(".", 1)[0]
-    if short.upper() in _WINDOWS_RESERVED and short.isascii():
-        return f"{quote(short)} disallowed as path element component on Windows"
-    if module:
-        tilde = short.rfind("~")
-        if 0 <= tilde < len(short) - 1 and short[tilde + 1 :].isascii() and short[tilde + 1 :].isdigit():
-            return "trailing tilde and digits in path element"
-    return None
-
-
-def _check_path(path: str, *, module: bool) -> str | None:
-    """module.checkPath for module paths (``module=True``) or file paths."""
-    if not _is_valid_utf8(path):
-        return "invalid UTF-8"
-    if path == "":
-        return "empty string"
-    if module and path.startswith("-"):
-        return "leading dash"
-    if "//" in path:
-        return "double slash"
-    if path.endswith("/"):
-        return "trailing slash"
-    for element in path.split("/"):
-        if problem := _check_element(element, module=module):
-            return problem
-    return None
-
-
-def check_file_path(name: str) -> str | None:
-    """module.CheckFilePath: None when ``name`` may be a file path in a module, else Go's reason."""
-    problem = _check_path(name, module=False)
-    return None if problem is None else f"malformed file path {quote(name)}: {problem}"
-
-
-def _split_path_major(path: str) -> tuple[str, bool]:
-    """module.SplitPathVersion: (pathMajor, ok)."""
-    if path.startswith("gopkg.in/"):
-        end = len(path) - (len("-unstable") if path.endswith("-unstable") else 0)
-        index = end
-        while index > 0 and "0" <= path[index - 1] <= "9":
-            index -= 1
-        if index <= 1 or path[index - 1] != "v" or path[index - 2] != ".":
-            return "", False
-        major = path[index - 2 :]
-        if len(major) <= 2 or (major[2] == "0" and major != ".v0"):
-            return "", False
-        return major, True
-    index = len(path)
-    dot = False
-    while index > 0 and (path[index - 1] == "." or "0" <= path[index - 1] <= "9"):
-        dot = dot or path[index - 1] == "."
-        index -= 1
-    if index <= 1 or index == len(path) or path[index - 1] != "v" or path[index - 2] != "/":
-        return "", True
-    major = path[index - 2 :]
-    if dot or len(major) <= 2 or major[2] == "0" or major == "/v1":
-        return "", False
-    return major, True
-
-
-def _check_module_path(path: str) -> str | None:
-    """module.CheckPath."""
-    problem = _check_path(path, module=True)
-    if problem is None:
-        first = path.split("/", 1)[0]
-        if first == "":
-            problem = "leading slash"
-        elif "." not in first:
-            problem = "missing dot in first path element"
-        elif path.startswith("-"):
-            problem = "leading dash in first path element"
-        elif bad := next((c for c in first if not _first_element_char_ok(c)), None):
-            problem = f"invalid char {quote_rune(bad)} in first path element"
-        elif not _split_path_major(path)[1]:
-            problem = "invalid version"
-    return None if problem is None else f"malformed module path {quote(path)}: {problem}"
-
-
 def check_module_version(path: str, version: str) -> str | None:
     """The checks checkZip makes before any entry: canonical version, then module.Check."""
-    canonical = _canonical_version(version)
+    canonical = semver.canonical_version(version)
     if canonical != version:
         return f"version {quote(version)} is not canonical (should be {quote(canonical)})"
-    if problem := _check_module_path(path):
+    if problem := check_path(path):
         return problem
-    parsed = _semver(version)
-    if parsed is None:
+    if not semver.is_valid(version):
         return f"{path}@{version}: invalid version: not a semantic version"
-    major, _ = _split_path_major(path)
-    if major.startswith(".v") and major.endswith("-unstable"):
-        major = major.removesuffix("-unstable")
-    if version.startswith("v0.0.0-") and major == ".v1":
-        return None
-    version_major = f"v{parsed.major}"
-    if major == "":
-        if version_major in ("v0", "v1") or parsed.build == "+incompatible":
-            return None
-        expected = "v0 or v1"
-    else:
-        if version_major == major[1:]:
-            return None
-        expected = major[1:]
-    return f"{path}@{version}: invalid version: should be {expected}, not {version_major}"
+    split = split_path_version(path)
+    mismatch = check_path_major(version, "" if split is None else split[1])
+    return None if mismatch is None else f"{path}@{version}: invalid version: {mismatch}"
 
 
 # --- case folding ------------------------------------------------------------------------------

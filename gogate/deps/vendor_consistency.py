@@ -24,8 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from gogate import goversion
+from gogate.deps import semver
 from gogate.deps.model import GoMod, GoWork, ModulesTxt, Replace, VendoredModule
-from gogate.deps.modulestxt import module_version_compare
 
 __all__ = [
     "CONSISTENCY_BLOCK_KINDS",
@@ -45,6 +45,19 @@ _DEFAULT_GOWORK_VERSION = "1.18"
 
 _Key = tuple[str, str]
 """``(path, version)``; version "" for a wildcard replacement or a directory."""
+
+
+def _toolchain_or_version(name: str) -> str:
+    return name if goversion.is_valid(name) else goversion.from_toolchain(name)
+
+
+def _module_version_compare(path: str, left: str, right: str) -> int:
+    """cmd/go ``gover.ModCompare``: the ``go`` and ``toolchain`` pseudo-modules use Go version order."""
+    if path == "go":
+        return goversion.compare(left, right)
+    if path == "toolchain":
+        return goversion.compare(_toolchain_or_version(left), _toolchain_or_version(right))
+    return semver.compare(left, right)
 
 
 class InconsistencyKind(enum.Enum):
@@ -159,7 +172,7 @@ def _read_vendor_list(modules_txt: ModulesTxt | None) -> _VendorList:
         result.packages.update(block.packages)
     for line, (path, version) in sorted(package_lines):
         known = result.selected.get(path)
-        if known is None or module_version_compare(path, known[0], version) < 0:
+        if known is None or _module_version_compare(path, known[0], version) < 0:
             result.modules.append(((path, version), line))
             result.selected[path] = (version, line)
     return result
@@ -388,7 +401,7 @@ def _vendored_not_required(gomod: GoMod, vendor: _VendorList) -> Iterable[Incons
         if (require.path, require.version) in excluded:
             continue
         known = highest.get(require.path)
-        if known is None or module_version_compare(require.path, known, require.version) < 0:
+        if known is None or _module_version_compare(require.path, known, require.version) < 0:
             highest[require.path] = require.version
     for (path, version), line in vendor.modules:
         if path == gomod.module:

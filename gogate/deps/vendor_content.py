@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gogate.deps.model import GoSum, VendoredModule
+from gogate.deps.model import GoSum, VendoredModule, VendorStatus
 from gogate.deps.modfetch import obtain_zip
 from gogate.deps.modzip import ModuleZipError, open_module_zip
 from gogate.deps.vendor_tree import VendorTreeError, expected_vendor_files
@@ -25,22 +25,13 @@ from gogate.hashing import sha256_files
 
 __all__ = ["VendoredContent", "compare_vendor", "owning_module", "vendor_files"]
 
-VERIFIED = "verified"
-DIFFERS = "differs"
-ZIP_MISMATCH = "zip-mismatch"
-REJECTED = "rejected"
-NOT_VERIFIED = "not-verified"
-UNDERIVABLE = "underivable"
-
 
 @dataclass(frozen=True, slots=True)
 class VendoredContent:
     """The verdict on one vendored module's files."""
 
     module: VendoredModule
-    status: str
-    """verified, differs, zip-mismatch (zip is not what go.sum says), rejected (breaks a module-zip
-    rule), not-verified (no zip or no go.sum line to check it with)."""
+    status: VendorStatus
     detail: str = ""
     source: str = ""
     """Where the zip came from."""
@@ -183,14 +174,18 @@ def _verify_module(
         directory = (module_dir / module.replacement_path).resolve()
         if not directory.is_dir():
             return VendoredContent(
-                module, NOT_VERIFIED, f"replacement directory {module.replacement_path} not found"
+                module,
+                VendorStatus.NOT_VERIFIED,
+                f"replacement directory {module.replacement_path} not found",
             )
         try:
             expected = expected_vendor_files(_local_tree(directory), module.path, module.packages, main_go)
         except VendorTreeError as error:
-            return VendoredContent(module, UNDERIVABLE, f"go mod vendor itself fails on it ({error})")
+            return VendoredContent(
+                module, VendorStatus.UNDERIVABLE, f"go mod vendor itself fails on it ({error})"
+            )
         added, removed, modified = _diff(module, expected, actual, mine)
-        status = DIFFERS if added or removed or modified else VERIFIED
+        status = VendorStatus.DIFFERS if added or removed or modified else VendorStatus.VERIFIED
         return VendoredContent(
             module,
             status,
@@ -204,7 +199,7 @@ def _verify_module(
     if recorded is None:
         return VendoredContent(
             module,
-            NOT_VERIFIED,
+            VendorStatus.NOT_VERIFIED,
             f"go.sum has no line for {source_path} {source_version}, so its zip cannot be authenticated",
         )
     expected_h1, sum_line = recorded
@@ -219,7 +214,7 @@ def _verify_module(
     if obtained.path is None:
         return VendoredContent(
             module,
-            NOT_VERIFIED,
+            VendorStatus.NOT_VERIFIED,
             f"the zip of {source_path}@{source_version} could not be obtained: {obtained.reason}",
             expected_h1=expected_h1,
             sum_line=sum_line,
@@ -231,7 +226,7 @@ def _verify_module(
             if found_h1 != expected_h1:
                 return VendoredContent(
                     module,
-                    ZIP_MISMATCH,
+                    VendorStatus.ZIP_MISMATCH,
                     f"the zip of {source_path}@{source_version} does not match go.sum",
                     source=obtained.source,
                     expected_h1=expected_h1,
@@ -242,7 +237,7 @@ def _verify_module(
     except ModuleZipError as error:
         return VendoredContent(
             module,
-            REJECTED,
+            VendorStatus.REJECTED,
             error.message,
             source=obtained.source,
             expected_h1=expected_h1,
@@ -251,14 +246,14 @@ def _verify_module(
     except VendorTreeError as error:
         return VendoredContent(
             module,
-            UNDERIVABLE,
+            VendorStatus.UNDERIVABLE,
             f"go mod vendor itself fails on it ({error}), so no vendor/ tree of it can be genuine",
             source=obtained.source,
             expected_h1=expected_h1,
             sum_line=sum_line,
         )
     added, removed, modified = _diff(module, expected, actual, mine)
-    status = DIFFERS if added or removed or modified else VERIFIED
+    status = VendorStatus.DIFFERS if added or removed or modified else VendorStatus.VERIFIED
     return VendoredContent(
         module,
         status,
