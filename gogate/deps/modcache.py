@@ -12,8 +12,7 @@ check turns them into findings.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,26 +26,11 @@ from gogate.sumdb.client import escape_module_path, escape_version
 __all__ = [
     "CachedGoMod",
     "CachedModule",
-    "default_gomodcache",
     "download_dir",
     "extracted_dir",
     "verify_cached_gomods",
     "verify_cached_modules",
 ]
-
-
-def default_gomodcache(environ: Mapping[str, str]) -> str | None:
-    """GOMODCACHE as the go command resolves it without running go: $GOMODCACHE, else GOPATH[0]/pkg/mod."""
-    if value := environ.get("GOMODCACHE"):
-        return value
-    gopath = environ.get("GOPATH", "")
-    first = next((entry for entry in gopath.split(os.pathsep) if entry), None)
-    if first is None:
-        home = environ.get("HOME")
-        if not home:
-            return None
-        first = os.path.join(home, "go")
-    return os.path.join(first, "pkg", "mod")
 
 
 def download_dir(gomodcache: str, path: str) -> Path:

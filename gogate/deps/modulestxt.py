@@ -35,6 +35,7 @@ __all__ = [
 # modules.txt of a large monorepo is a few MB; anything far beyond is not one.
 _MAX_BYTES = 256 * 1024 * 1024
 
+
 @dataclass(slots=True)
 class _Block:
     """A module line being read, with what the lines after it add."""

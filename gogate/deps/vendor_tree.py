@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from gogate import goversion
 from gogate.deps.buildtags import read_go_info, read_header, should_build_any_tags
-from gogate.deps.modzip import ModuleZip, check_file_path
+from gogate.deps.modpath import check_file_path
+from gogate.deps.modzip import ModuleZip
 from gogate.hashing import parallel_map, sha256_bytes
 
 __all__ = ["VendorTreeError", "expected_vendor_files"]

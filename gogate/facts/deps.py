@@ -15,17 +15,21 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gogate.deps import modcache
 from gogate.deps.completeness import Completeness, go_completeness
 from gogate.deps.gomod import read_gomod, read_gowork
 from gogate.deps.gosum import read_gosum
 from gogate.deps.model import GoMod, GoSum, GoWork, ModulesTxt, SumLine
 from gogate.deps.modulestxt import read_modules_txt
-from gogate.deps.sumdb_verify import SumVerdict, sumdb_client_for, sumdb_exclusion, verify_sum_lines
-from gogate.deps.vendor_content import VendoredContent, compare_vendor, vendor_files
 from gogate.facts.model import GoToolchainFacts, RepoFacts
-from gogate.sumdb.errors import SumdbSecurityError
+
+if TYPE_CHECKING:
+    # Imported where used: the module-cache, vendor and sumdb code costs start-up time that a run
+    # not selecting those checks should not pay.
+    from gogate.deps.modcache import CachedGoMod, CachedModule
+    from gogate.deps.sumdb_verify import SumVerdict
+    from gogate.deps.vendor_content import VendoredContent
 
 __all__ = [
     "DepsFacts",
@@ -88,6 +92,20 @@ class DepsFacts:
         return found
 
 
+def default_gomodcache(environ: Mapping[str, str]) -> str | None:
+    """GOMODCACHE as the go command resolves it without running go: $GOMODCACHE, else GOPATH[0]/pkg/mod."""
+    if value := environ.get("GOMODCACHE"):
+        return value
+    gopath = environ.get("GOPATH", "")
+    first = next((entry for entry in gopath.split(os.pathsep) if entry), None)
+    if first is None:
+        home = environ.get("HOME")
+        if not home:
+            return None
+        first = os.path.join(home, "go")
+    return os.path.join(first, "pkg", "mod")
+
+
 def module_settings(toolchain: GoToolchainFacts | None, environ: Mapping[str, str]) -> dict[str, str]:
     """Module settings from ``go env`` when go ran, else from the environment with Go's defaults."""
     reported = toolchain.env.settings if toolchain is not None and toolchain.env is not None else {}
@@ -99,7 +117,7 @@ def module_settings(toolchain: GoToolchainFacts | None, environ: Mapping[str, st
         settings["GONOSUMDB"] = settings["GOPRIVATE"]
     if not settings["GONOPROXY"]:
         settings["GONOPROXY"] = settings["GOPRIVATE"]
-    gomodcache = reported.get("GOMODCACHE") or modcache.default_gomodcache(environ)
+    gomodcache = reported.get("GOMODCACHE") or default_gomodcache(environ)
     if gomodcache:
         settings["GOMODCACHE"] = gomodcache
     return settings
@@ -194,8 +212,8 @@ def gather_completeness(
 @dataclass(frozen=True, slots=True)
 class ModcacheFacts:
     gomodcache: str | None
-    modules: tuple[modcache.CachedModule, ...] = ()
-    gomods: tuple[modcache.CachedGoMod, ...] = ()
+    modules: tuple[CachedModule, ...] = ()
+    gomods: tuple[CachedGoMod, ...] = ()
     zip_lines: int = 0
     """How many distinct go.sum zip lines there were to look for."""
 
@@ -211,6 +229,8 @@ def _sum_lines(deps: DepsFacts, *, gomod: bool) -> list[tuple[str, SumLine]]:
 
 def gather_modcache_facts(deps: DepsFacts, workers: int | None = None) -> ModcacheFacts:
     """Hash what the cache holds for every go.sum line (zip, extracted directory, .mod file)."""
+    from gogate.deps import modcache
+
     gomodcache = deps.gomodcache
     zip_lines = _sum_lines(deps, gomod=False)
     distinct = len({(line.path, line.version) for _, line in zip_lines})
@@ -259,6 +279,8 @@ def gather_vendor_content(
     repo: RepoFacts, deps: DepsFacts, *, offline: bool, workers: int | None = None
 ) -> VendorContentFacts:
     """Derive and compare the vendor/ tree of every module that has one and a modules.txt."""
+    from gogate.deps.vendor_content import compare_vendor, vendor_files
+
     results: list[ModuleVendorContent] = []
     gosums_extra = [deps.workspace_sum] if deps.workspace_sum is not None else []
     with scratch_dir() as scratch:
@@ -308,6 +330,9 @@ class SumdbFacts:
 
 def gather_sumdb_facts(deps: DepsFacts, environ: Mapping[str, str], workers: int = 8) -> SumdbFacts:
     """Look every go.sum line up in GOSUMDB (through GOPROXY when it proxies the database)."""
+    from gogate.deps.sumdb_verify import sumdb_client_for, sumdb_exclusion, verify_sum_lines
+    from gogate.sumdb.errors import SumdbSecurityError
+
     paths: dict[SumLine, str] = {}
     to_check: list[SumLine] = []
     excluded: list[tuple[SumLine, str, str]] = []

@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from gogate import goversion
+from gogate.deps import semver
 from gogate.deps.gostrings import quote, quote_rune, unquote
+from gogate.deps.modpath import check_path_major, split_path_version
 from gogate.errors import InputError
 from gogate.facts.textfile import TextFile
 
@@ -307,120 +309,19 @@ def _parse_string(token: str) -> str:
     return token
 
 
-def _semver_int(text: str) -> tuple[str, str] | None:
-    end = 0
-    while end < len(text) and text[end].isascii() and text[end].isdigit():
-        end += 1
-    if end == 0 or (text[0] == "0" and end != 1):
-        return None
-    return text[:end], text[end:]
-
-
-def _semver_idents(text: str, *, prerelease: bool) -> bool:
-    parts = text.split(".")
-    for part in parts:
-        if part == "" or not all(c.isascii() and (c.isalnum() or c == "-") for c in part):
-            return False
-        if prerelease and part.isdigit() and len(part) > 1 and part[0] == "0":
-            return False
-    return True
-
-
-@dataclass(frozen=True, slots=True)
-class _Semver:
-    major: str
-    canonical: str
-    build: str
-
-
-def _semver(version: str) -> _Semver | None:
-    """golang.org/x/mod/semver parse: vMAJOR[.MINOR[.PATCH[-PRERELEASE][+BUILD]]]."""
-    if not version.startswith("v"):
-        return None
-    cut = _semver_int(version[1:])
-    if cut is None:
-        return None
-    major, rest = cut
-    numbers = [major]
-    while rest.startswith(".") and len(numbers) < 3:
-        cut = _semver_int(rest[1:])
-        if cut is None:
-            return None
-        numbers.append(cut[0])
-        rest = cut[1]
-    if len(numbers) < 3:
-        # Shorthands (v1, v1.2) take no prerelease or build suffix.
-        if rest:
-            return None
-        return _Semver(major, f"{version}{'.0' * (3 - len(numbers))}", "")
-    prerelease = build = ""
-    if rest.startswith("-"):
-        prerelease, _, build_part = rest[1:].partition("+")
-        if not _semver_idents(prerelease, prerelease=True):
-            return None
-        prerelease = "-" + prerelease
-        rest = "+" + build_part if "+" in rest else ""
-    if rest.startswith("+"):
-        build = rest
-        if not _semver_idents(build[1:], prerelease=False):
-            return None
-        rest = ""
-    if rest:
-        return None
-    return _Semver(major, f"v{'.'.join(numbers)}{prerelease}", build)
-
-
-def _canonical_version(version: str) -> str:
-    """module.CanonicalVersion: semver.Canonical, keeping a ``+incompatible`` build suffix."""
-    parsed = _semver(version)
-    if parsed is None:
-        return ""
-    return parsed.canonical + ("+incompatible" if parsed.build == "+incompatible" else "")
-
-
 def _path_major(path: str) -> str:
     """module.SplitPathVersion's major suffix (``/v2``, ``.v1``, or ""); _Reject for a bad one."""
-    if path.startswith("gopkg.in/"):
-        end = len(path) - (len("-unstable") if path.endswith("-unstable") else 0)
-        index = end
-        while index > 0 and path[index - 1].isascii() and path[index - 1].isdigit():
-            index -= 1
-        if index <= 1 or path[index - 1] != "v" or path[index - 2] != ".":
-            raise _Reject("invalid module path")
-        major = path[index - 2 :]
-        if len(major) <= 2 or (major[2] == "0" and major != ".v0"):
-            raise _Reject("invalid module path")
-        return major
-    index = len(path)
-    dot = False
-    while index > 0 and (path[index - 1] == "." or (path[index - 1].isascii() and path[index - 1].isdigit())):
-        dot = dot or path[index - 1] == "."
-        index -= 1
-    if index <= 1 or index == len(path) or path[index - 1] != "v" or path[index - 2] != "/":
-        return ""
-    major = path[index - 2 :]
-    if dot or len(major) <= 2 or major[2] == "0" or major == "/v1":
+    split = split_path_version(path)
+    if split is None:
         raise _Reject("invalid module path")
-    return major
+    return split[1]
 
 
 def _check_path_major(verb: str, path: str, version: str, path_major: str) -> None:
     """module.CheckPathMajor: the version's major must fit the path's /vN (or gopkg.in .vN) suffix."""
-    if path_major.startswith(".v") and path_major.endswith("-unstable"):
-        path_major = path_major.removesuffix("-unstable")
-    if version.startswith("v0.0.0-") and path_major == ".v1":
-        return
-    parsed = _semver(version)
-    major = "" if parsed is None else f"v{parsed.major}"
-    if path_major == "":
-        if major in ("v0", "v1") or (parsed is not None and parsed.build == "+incompatible"):
-            return
-        expected = "v0 or v1"
-    else:
-        if major == path_major[1:]:
-            return
-        expected = path_major[1:]
-    raise _Reject(f"{verb} {path}: version {quote(version)} invalid: should be {expected}, not {major}")
+    mismatch = check_path_major(version, path_major)
+    if mismatch:
+        raise _Reject(f"{verb} {path}: version {quote(version)} invalid: {mismatch}")
 
 
 def _version(verb: str, path: str, token: str) -> str:
@@ -428,7 +329,7 @@ def _version(verb: str, path: str, token: str) -> str:
         value = _parse_string(token)
     except _Reject as error:
         raise _Reject(f"{verb} {path}: version {quote(token)} invalid: {error}") from None
-    canonical = _canonical_version(value)
+    canonical = semver.canonical_version(value)
     if not canonical:
         raise _Reject(f"{verb} {path}: version {quote(value)} invalid: must be of the form v1.2.3")
     return canonical
