@@ -8,9 +8,10 @@ that is no import path is skipped by Go; a module zip entry that is no valid fil
 refuse the zip. All three kinds of path share one element checker, as in x/mod, so that they
 cannot drift apart; messages follow x/mod's ``malformed <kind> path "p": reason``.
 
-Paths arrive as Python text. Bytes that were not UTF-8 reach here either as lone surrogates
-(``surrogateescape``, as zip entry names and modules.txt lines are decoded) or as U+FFFD (as
-:mod:`gogate.deps.gosum` decodes its fields); both count as invalid UTF-8.
+Paths arrive as Python text, with bytes that were not UTF-8 as lone surrogates
+(``surrogateescape``, as zip entry names and modules.txt lines are decoded). Module paths also
+come from go.sum fields, which :mod:`gogate.deps.gosum` decodes with U+FFFD for bad bytes, so in
+a module path U+FFFD counts as invalid UTF-8 too (a literal one would be refused all the same).
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ _CHAR_OK: dict[_Kind, Callable[[str], bool]] = {
 
 
 def _is_invalid_utf8(path: str) -> bool:
-    return any(char == "\ufffd" or "\ud800" <= char <= "\udfff" for char in path)
+    return any("\ud800" <= char <= "\udfff" for char in path)
 
 
 def _check_element(element: str, kind: _Kind) -> str | None:
@@ -121,6 +122,8 @@ def _check_path(path: str, kind: _Kind) -> str | None:
 
 
 def _check_module_path(path: str) -> str | None:
+    if "\ufffd" in path:
+        return "invalid UTF-8"
     reason = _check_path(path, _Kind.MODULE)
     if reason:
         return reason

@@ -22,16 +22,11 @@ from deps.vendor_fixture import (
     publish,
     vendor_package_dirs,
 )
-from gogate.deps import gostrings
+from gogate.deps import gostrings, semver
 from gogate.deps.gomod import read_gomod
 from gogate.deps.model import ModulesTxt, VendoredModule
-from gogate.deps.modulestxt import (
-    check_import_path,
-    parse_modules_txt,
-    read_modules_txt,
-    semver_compare,
-    semver_is_valid,
-)
+from gogate.deps.modpath import check_import_path
+from gogate.deps.modulestxt import parse_modules_txt, read_modules_txt
 from gogate.deps.vendor_consistency import InconsistencyKind, check_vendor_consistency
 from gogate.errors import InputError
 
@@ -331,8 +326,8 @@ def test_go_fields(text: str, fields: list[str]) -> None:
     ],
 )
 def test_semver_compare(left: str, right: str, order: int) -> None:
-    assert semver_compare(left, right) == order
-    assert semver_compare(right, left) == -order
+    assert semver.compare(left, right) == order
+    assert semver.compare(right, left) == -order
 
 
 @pytest.mark.parametrize(
@@ -348,7 +343,7 @@ def test_semver_compare(left: str, right: str, order: int) -> None:
     ],
 )
 def test_semver_is_valid(version: str, valid: bool) -> None:
-    assert semver_is_valid(version) is valid
+    assert semver.is_valid(version) is valid
 
 
 @pytest.mark.parametrize(
