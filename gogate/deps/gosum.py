@@ -30,7 +30,6 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from gogate.deps.gostrings import fields
 from gogate.deps.model import GoSum, SumLine
 from gogate.deps.modpath import check_path, check_path_major, split_path_version
 from gogate.errors import InputError
+from gogate.facts.textfile import read_repo_bytes
 
 __all__ = [
     "EMPTY_GOMOD_HASH",
@@ -155,52 +155,12 @@ def parse_gosum(data: bytes, path: str) -> GoSum:
     return GoSum(path=path, lines=tuple(lines), problems=tuple(problems))
 
 
-def _read_repo_bytes(root: Path, relative: str, limit: int) -> bytes | None:
-    """The bytes of ``root/relative`` under the same policy as ``read_text_file``; None if absent."""
+def read_gosum(root: Path, relative: str) -> GoSum | None:
+    """Read and parse ``root/relative`` (go.sum or go.work.sum); None when the file does not exist."""
     path = root / relative
     if not path.exists() and not path.is_symlink():
         return None
-    if path.is_dir():
-        raise InputError(
-            relative, "is a directory, expected a file", remediation=f"replace {relative} with a file"
-        )
-    if path.is_symlink():
-        try:
-            target = path.resolve(strict=True)
-        except (OSError, RuntimeError) as error:
-            raise InputError(relative, "cannot be read: it is a broken or looping symlink") from error
-        # Never read a file outside the repository (a merge request could link to a CI secret).
-        if not target.is_relative_to(root.resolve()):
-            raise InputError(
-                relative,
-                "is a symlink to a file outside the repository, which gogate does not read",
-                remediation=f"make {relative} a regular file in the repository",
-            )
-    try:
-        status = path.stat()
-        if not stat.S_ISREG(status.st_mode):
-            raise InputError(relative, "is not a regular file", remediation=f"make {relative} a regular file")
-        if status.st_size > limit:
-            raise InputError(
-                relative,
-                f"is {status.st_size} bytes, larger than gogate reads for this kind of file (limit {limit})",
-                remediation=f"check that {relative} is the file you meant",
-            )
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as error:
-        raise InputError(
-            relative, f"cannot be read: {error.strerror or error}", remediation="check its permissions"
-        ) from error
-    if len(data) > limit:
-        raise InputError(relative, f"grew beyond {limit} bytes while being read")
-    return data
-
-
-def read_gosum(root: Path, relative: str) -> GoSum | None:
-    """Read and parse ``root/relative`` (go.sum or go.work.sum); None when the file does not exist."""
-    data = _read_repo_bytes(root, relative, MAX_GOSUM_BYTES)
-    return None if data is None else parse_gosum(data, relative)
+    return parse_gosum(read_repo_bytes(root, relative, limit=MAX_GOSUM_BYTES), relative)
 
 
 def conflicts(gosum: GoSum) -> list[tuple[SumLine, SumLine]]:

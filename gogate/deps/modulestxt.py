@@ -17,14 +17,13 @@ Go's rules for the pieces of a line come from their shared homes: ``strings.Fiel
 
 from __future__ import annotations
 
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gogate.deps import gostrings, semver
 from gogate.deps.model import ModulesTxt, VendoredModule
 from gogate.deps.modpath import check_import_path
-from gogate.errors import InputError
+from gogate.facts.textfile import read_repo_bytes
 
 __all__ = [
     "is_workspace_modules_txt",
@@ -171,29 +170,11 @@ def parse_modules_txt(data: bytes, path: str) -> ModulesTxt:
 
 def read_modules_txt(root: Path, relative: str) -> ModulesTxt | None:
     """Read ``root/relative``; None when it does not exist (Go then reads an empty vendor list)."""
-    target = root / relative
     try:
-        if target.is_symlink() and not target.resolve(strict=True).is_relative_to(root.resolve()):
-            raise InputError(
-                relative, "is a symlink to a file outside the repository, which gogate does not read"
-            )
-        status = target.stat()
+        (root / relative).stat()
     except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise InputError(relative, f"cannot be read: {error.strerror or error}") from error
-    except RuntimeError as error:  # a symlink loop
-        raise InputError(relative, f"cannot be read: {error}") from error
-    if stat.S_ISDIR(status.st_mode):
-        raise InputError(relative, "is a directory, expected a file", remediation="run go mod vendor")
-    if not stat.S_ISREG(status.st_mode):
-        raise InputError(relative, "is not a regular file", remediation="run go mod vendor")
-    if status.st_size > _MAX_BYTES:
-        raise InputError(
-            relative, f"is {status.st_size} bytes, too large for a modules.txt (limit {_MAX_BYTES})"
-        )
-    try:
-        data = target.read_bytes()
-    except OSError as error:
-        raise InputError(relative, f"cannot be read: {error.strerror or error}") from error
+        return None  # absent, or a dangling symlink: Go's "does not exist"
+    except OSError:
+        pass  # a symlink loop, a permission error, ...: Go fails, and read_repo_bytes says why
+    data = read_repo_bytes(root, relative, limit=_MAX_BYTES, remediation="run go mod vendor")
     return parse_modules_txt(data, relative)

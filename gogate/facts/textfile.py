@@ -14,7 +14,7 @@ from pathlib import Path
 
 from gogate.errors import InputError
 
-__all__ = ["TextFile", "read_text_file"]
+__all__ = ["TextFile", "read_repo_bytes", "read_text_file"]
 
 _BOM = b"\xef\xbb\xbf"
 # Pin files are tiny; anything larger is certainly not one and is refused before it is read whole.
@@ -37,27 +37,27 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def read_text_file(
-    root: Path, relative: str, *, allow_crlf: bool = False, allow_bom: bool = False
-) -> TextFile:
-    """Read ``root/relative`` as UTF-8 text with LF endings.
+def read_repo_bytes(root: Path, relative: str, *, limit: int, remediation: str | None = None) -> bytes:
+    """The bytes of ``root/relative``, a regular file of at most ``limit`` bytes inside the repository.
 
-    Raises InputError (exit 2) naming the file, and the line where one applies, when the path is a
-    directory, unreadable, too large, binary (NUL bytes), not UTF-8, has a BOM or CRLF endings
-    (unless allowed; when allowed they are removed).
+    Raises InputError (exit 2) naming the file when it is a directory, a FIFO, device or other
+    irregular file (which would block or stream forever), a broken or looping symlink, a symlink
+    out of the repository (never read, and so never quoted in a message: a malicious merge request
+    could link to a mounted CI token), larger than ``limit``, or unreadable (missing included).
+    ``remediation`` replaces the generic advice for a directory or an irregular file.
     """
     path = root / relative
     if path.is_dir():
         raise InputError(
-            relative, "is a directory, expected a file", remediation=f"replace {relative} with a file"
+            relative,
+            "is a directory, expected a file",
+            remediation=remediation or f"replace {relative} with a file",
         )
     if path.is_symlink():
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError) as error:
             raise InputError(relative, "cannot be read: it is a broken or looping symlink") from error
-        # Never read (and so never quote in a message) a file outside the repository, such as a
-        # mounted CI token that a malicious merge request links to.
         if not target.is_relative_to(root.resolve()):
             raise InputError(
                 relative,
@@ -67,21 +67,39 @@ def read_text_file(
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):
-            # A FIFO or a device would block or stream forever.
-            raise InputError(relative, "is not a regular file", remediation=f"make {relative} a regular file")
-        if status.st_size > _MAX_BYTES:
             raise InputError(
                 relative,
-                f"is {status.st_size} bytes, too large for this kind of file (limit {_MAX_BYTES})",
+                "is not a regular file",
+                remediation=remediation or f"make {relative} a regular file",
+            )
+        if status.st_size > limit:
+            raise InputError(
+                relative,
+                f"is {status.st_size} bytes, too large for this kind of file (limit {limit})",
                 remediation=f"check that {relative} is the file you meant",
             )
         with open(path, "rb") as handle:
-            data = handle.read(_MAX_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as error:
         reason = error.strerror or str(error)
         raise InputError(
             relative, f"cannot be read: {reason}", remediation="check its permissions"
         ) from error
+    if len(data) > limit:
+        raise InputError(relative, f"grew beyond {limit} bytes while being read")
+    return data
+
+
+def read_text_file(
+    root: Path, relative: str, *, allow_crlf: bool = False, allow_bom: bool = False
+) -> TextFile:
+    """Read ``root/relative`` as UTF-8 text with LF endings.
+
+    Raises InputError (exit 2) naming the file, and the line where one applies, for everything
+    :func:`read_repo_bytes` refuses, and when the file is binary (NUL bytes), not UTF-8, or has a
+    BOM or CRLF endings (unless allowed; when allowed they are removed).
+    """
+    data = read_repo_bytes(root, relative, limit=_MAX_BYTES)
     if data.startswith(_BOM):
         if not allow_bom:
             raise InputError(
