@@ -17,6 +17,7 @@ from gogate import goversion
 from gogate.deps.buildtags import read_go_info, read_header, should_build_any_tags
 from gogate.deps.modpath import check_file_path
 from gogate.deps.modzip import ModuleZip
+from gogate.deps.patterns import BadPatternError, match_path_glob
 from gogate.hashing import parallel_map, sha256_bytes
 
 __all__ = ["VendorTreeError", "expected_vendor_files"]
@@ -46,10 +47,6 @@ class VendorTreeError(Exception):
         super().__init__(f"go mod vendor cannot vendor {package}: {reason}")
         self.package = package
         self.reason = reason
-
-
-class _BadPattern(Exception):
-    """path.ErrBadPattern."""
 
 
 # --- the module's files as the module cache holds them -----------------------------------------
@@ -100,117 +97,7 @@ def _tree_of(files: Mapping[str, bytes] | ModuleZip) -> _Tree:
     return _Tree(files, lambda name: files[name], lambda name: sha256_bytes(files[name]))
 
 
-# --- path.Match and filepath.Glob ---------------------------------------------------------------
-
-
-def _scan_chunk(pattern: str) -> tuple[bool, str, str]:
-    star = False
-    while pattern.startswith("*"):
-        pattern = pattern[1:]
-        star = True
-    in_range = False
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 1
-        elif char == "[":
-            in_range = True
-        elif char == "]":
-            in_range = False
-        elif char == "*" and not in_range:
-            return star, pattern[:index], pattern[index:]
-        index += 1
-    return star, pattern, ""
-
-
-def _get_escape(chunk: str) -> tuple[str, str]:
-    if chunk == "" or chunk[0] in "-]":
-        raise _BadPattern
-    if chunk[0] == "\\":
-        chunk = chunk[1:]
-        if chunk == "":
-            raise _BadPattern
-    char, rest = chunk[0], chunk[1:]
-    if 0xD800 <= ord(char) <= 0xDFFF or rest == "":
-        raise _BadPattern
-    return char, rest
-
-
-def _match_chunk(chunk: str, text: str) -> str | None:
-    """The rest of ``text`` after ``chunk`` matched its start, else None; the whole chunk is validated."""
-    failed = False
-    while chunk:
-        failed = failed or text == ""
-        head = chunk[0]
-        if head == "[":
-            char = ""
-            if not failed:
-                char, text = text[0], text[1:]
-            chunk = chunk[1:]
-            negated = chunk.startswith("^")
-            if negated:
-                chunk = chunk[1:]
-            matched = False
-            ranges = 0
-            while True:
-                if chunk.startswith("]") and ranges > 0:
-                    chunk = chunk[1:]
-                    break
-                low, chunk = _get_escape(chunk)
-                high = low
-                if chunk[0] == "-":
-                    high, chunk = _get_escape(chunk[1:])
-                matched = matched or (char != "" and low <= char <= high)
-                ranges += 1
-            failed = failed or matched == negated
-        elif head == "?":
-            if not failed:
-                failed = text[0] == "/"
-                text = text[1:]
-            chunk = chunk[1:]
-        else:
-            if head == "\\":
-                chunk = chunk[1:]
-                if chunk == "":
-                    raise _BadPattern
-            if not failed:
-                failed = chunk[0] != text[0]
-                text = text[1:]
-            chunk = chunk[1:]
-    return None if failed else text
-
-
-def path_match(pattern: str, name: str) -> bool:
-    """path.Match (which is filepath.Match with '/' separators); _BadPattern when malformed."""
-    while pattern:
-        star, chunk, pattern = _scan_chunk(pattern)
-        if star and chunk == "":
-            return "/" not in name
-        rest = _match_chunk(chunk, name)
-        if rest is not None and (rest == "" or pattern):
-            name = rest
-            continue
-        if star:
-            index = 0
-            found = False
-            while index < len(name) and name[index] != "/":
-                rest = _match_chunk(chunk, name[index + 1 :])
-                if rest is not None:
-                    if not pattern and rest:
-                        index += 1
-                        continue
-                    name = rest
-                    found = True
-                    break
-                index += 1
-            if found:
-                continue
-        while pattern:
-            _, chunk, pattern = _scan_chunk(pattern)
-            _match_chunk(chunk, "")
-        return False
-    return name == ""
+# --- filepath.Glob ----------------------------------------------------------------------------
 
 
 def _valid_fs_path(name: str) -> bool:
@@ -230,7 +117,7 @@ def _glob(tree: _Tree, directory: str, pattern: str) -> list[str]:
     for count in range(1, len(elements) + 1):
         prefix = "/".join(elements[:count])
         if count == len(elements) or _GLOB_META & set(prefix):
-            path_match(prefix, "")  # Glob checks each prefix it recurses into
+            match_path_glob(prefix, "")  # Glob checks each prefix it recurses into
     current = [""]
     for element in elements:
         following: list[str] = []
@@ -240,7 +127,7 @@ def _glob(tree: _Tree, directory: str, pattern: str) -> list[str]:
                 continue
             if _GLOB_META & set(element):
                 following.extend(
-                    _join(relative, child) for child in tree.listing(full) if path_match(element, child)
+                    _join(relative, child) for child in tree.listing(full) if match_path_glob(element, child)
                 )
             elif tree.exists(_join(full, element)):
                 following.append(_join(relative, element))
@@ -300,7 +187,7 @@ def _resolve_embeds(tree: _Tree, directory: str, patterns: Sequence[str]) -> lis
     for pattern in patterns:
         try:
             selected.update(_resolve_one(tree, directory, pattern, checked))
-        except _BadPattern:
+        except BadPatternError:
             raise _EmbedError(f"pattern {pattern}: syntax error in pattern") from None
         except _EmbedError as error:
             raise _EmbedError(f"pattern {pattern}: {error}") from None
@@ -310,8 +197,8 @@ def _resolve_embeds(tree: _Tree, directory: str, patterns: Sequence[str]) -> lis
 def _resolve_one(tree: _Tree, directory: str, pattern: str, checked: set[str]) -> list[str]:
     glob, include_hidden = (pattern[4:], True) if pattern.startswith("all:") else (pattern, False)
     try:
-        path_match(glob, "")
-    except _BadPattern:
+        match_path_glob(glob, "")
+    except BadPatternError:
         raise _EmbedError("invalid pattern syntax") from None
     if glob == "." or not _valid_fs_path(glob):
         raise _EmbedError("invalid pattern syntax")
