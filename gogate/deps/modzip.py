@@ -194,8 +194,10 @@ def str_to_fold(text: str) -> str:
     lowercase ASCII names map to themselves). A lone surrogate stands for an invalid byte, which
     Go decodes as U+FFFD.
     """
-    if text.isascii() and not any("A" <= char <= "Z" for char in text):
-        return text
+    if text.isascii():
+        # Every ASCII orbit's smallest rune is ASCII (K for K/k/U+212A, S for S/s/U+017F), and
+        # A-Z then become a-z: for ASCII text that is exactly lower().
+        return text.lower()
     out: list[str] = []
     for char in text:
         rune = 0xFFFD if 0xD800 <= ord(char) <= 0xDFFF else ord(char)
