@@ -47,6 +47,7 @@ class VendorCheck(Check):
         "vendor.removed": "a file go mod vendor would write is missing from vendor/",
         "vendor.zip-mismatch": "the module zip does not match go.sum (possible tampering upstream)",
         "vendor.zip-rejected": "the module zip breaks a module-zip rule and was not used",
+        "vendor.annotation": "a modules.txt ## go annotation differs from the module's go.mod line",
         "vendor.underivable": "go mod vendor itself would fail on the module, so vendor/ cannot be genuine",
         "vendor.not-verified": "a vendored module could not be verified (no zip or no go.sum line)",
     }
@@ -108,6 +109,19 @@ class VendorCheck(Check):
 
     def _content(self, module: GoModule, item: ModuleVendorContent) -> list[Finding]:
         findings = [self._module(module, verdict) for verdict in item.verdicts]
+        findings.extend(
+            self.finding(
+                "annotation",
+                Status.FAIL,
+                f"{verdict.module.path}@{verdict.module.version}",
+                f"{module.name}: {verdict.annotation}",
+                path=module.relative("vendor/modules.txt"),
+                line=verdict.module.line,
+                remediation=_SYNC.format(directory=module.root),
+            )
+            for verdict in item.verdicts
+            if verdict.annotation is not None
+        )
         if item.unowned:
             findings.append(
                 self.finding(

@@ -17,10 +17,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gogate import goversion
+from gogate.deps.gomod import parse_gomod
 from gogate.deps.model import GoSum, VendoredModule, VendorStatus
 from gogate.deps.modfetch import obtain_zip
 from gogate.deps.modzip import ModuleZipError, open_module_zip
 from gogate.deps.vendor_tree import VendorTreeError, expected_vendor_files
+from gogate.errors import InputError
+from gogate.facts.textfile import TextFile
 from gogate.hashing import sha256_files
 
 __all__ = ["VendoredContent", "compare_vendor", "owning_module", "vendor_files"]
@@ -44,6 +48,9 @@ class VendoredContent:
     """vendor/-relative paths (``example.com/m/x.go``)."""
     infrastructure: bool = False
     """The zip could not be fetched because of the network (undecided, exit 3)."""
+    annotation: str | None = None
+    """How the ``## go`` annotation in modules.txt differs from what go mod vendor writes (Go never
+    checks it, yet it sets the language version the vendored packages compile with)."""
 
 
 def vendor_files(vendor: Path, workers: int | None = None) -> dict[str, str]:
@@ -100,6 +107,29 @@ def _local_tree(directory: Path) -> dict[str, bytes]:
             if os.path.isfile(full):
                 files[relative] = Path(full).read_bytes()
     return files
+
+
+def _go_line(gomod: bytes | None) -> str | None:
+    """The ``go`` directive of a dependency's go.mod, as go mod vendor reads it (None: no line, or
+    a go.mod Go itself would refuse, in which case vendoring fails and other findings say so)."""
+    if gomod is None:
+        return None
+    try:
+        return parse_gomod(TextFile("go.mod", gomod.decode("utf-8").replace("\r\n", "\n"))).go
+    except (InputError, UnicodeDecodeError):
+        return None
+
+
+def _annotation_problem(module: VendoredModule, gomod: bytes | None, main_go: str | None) -> str | None:
+    """``## go X`` is written for every vendored module when the main go line is 1.17 or newer."""
+    if main_go is None or goversion.compare(main_go, "1.17") < 0:
+        return None
+    expected = _go_line(gomod)
+    if expected == module.go_version:
+        return None
+    want = f"## go {expected}" if expected else "no go annotation"
+    have = f"## go {module.go_version}" if module.go_version else "none"
+    return f"modules.txt line {module.line} should carry {want} (the module's go.mod), it has {have}"
 
 
 def _diff(
@@ -234,6 +264,9 @@ def _verify_module(
                     sum_line=sum_line,
                 )
             expected = expected_vendor_files(archive, module.path, module.packages, main_go)
+            annotation = _annotation_problem(
+                module, archive.read("go.mod") if "go.mod" in archive.files else None, main_go
+            )
     except ModuleZipError as error:
         return VendoredContent(
             module,
@@ -264,4 +297,5 @@ def _verify_module(
         added=added,
         removed=removed,
         modified=modified,
+        annotation=annotation,
     )
