@@ -12,18 +12,47 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from gogate.checks.interface import Check, CheckReport, Facts, Need
-from gogate.deps.model import VendorStatus
+from gogate.deps.model import WORKSPACE_ROOT, VendorStatus
 from gogate.results import Finding, Status
 
 if TYPE_CHECKING:  # the dependency modules load only when the check runs (start-up time)
+    from gogate.deps.model import GoMod, GoWork
     from gogate.deps.vendor_consistency import Inconsistency
     from gogate.deps.vendor_content import VendoredContent
-    from gogate.facts.deps import GoModule, ModuleVendorContent
+    from gogate.facts.deps import DepsFacts, GoModule, ModuleVendorContent
 
 __all__ = ["VendorCheck"]
 
 _SYNC = "run `go mod vendor` in {directory} and review the diff before committing"
 _LISTED = 10
+
+
+def _workspace_owner(deps: DepsFacts) -> tuple[GoModule, GoWork, tuple[GoMod, ...]] | None:
+    """The workspace's vendor/ presented like a module's: go.work stands where go.mod would."""
+    from gogate.deps.model import GoMod
+    from gogate.facts.deps import GoModule
+
+    tree, gowork = deps.workspace_vendor, deps.workspace
+    if tree is None or gowork is None:
+        return None
+    stand_in = GoMod(
+        path=gowork.path,
+        module="workspace (go.work)",
+        module_line=None,
+        go=gowork.go,
+        go_line=gowork.go_line,
+        toolchain=gowork.toolchain,
+        toolchain_line=gowork.toolchain_line,
+    )
+    owner = GoModule(
+        root=".",
+        gomod=stand_in,
+        gosum=None,
+        modules_txt=tree.modules_txt,
+        has_vendor=True,
+        vendor_package_dirs=tree.package_dirs,
+    )
+    return owner, gowork, tuple(member.gomod for member in tree.members)
 
 
 def _in_modules_txt(item: Inconsistency) -> bool:
@@ -57,7 +86,8 @@ class VendorCheck(Check):
         if deps is None or content is None:
             return CheckReport(error="the dependency facts were not gathered (a gogate bug)")
         vendored = [module for module in deps.modules if module.has_vendor or module.modules_txt is not None]
-        if not vendored:
+        workspace = _workspace_owner(deps)
+        if not vendored and workspace is None:
             return CheckReport(skip_reason="no module has a vendor/ directory")
         by_root = {item.module_root: item for item in content.modules}
         findings: list[Finding] = []
@@ -66,6 +96,13 @@ class VendorCheck(Check):
             item = by_root.get(module.root)
             if item is not None:
                 findings.extend(self._content(module, item))
+        if workspace is not None:
+            owner, gowork, members = workspace
+            findings.extend(self._consistency(owner, gowork=gowork, members=members))
+            item = by_root.get(WORKSPACE_ROOT)
+            if item is not None:
+                findings.extend(self._content(owner, item))
+            vendored.append(owner)
         verified = sum(
             1 for item in content.modules for v in item.verdicts if v.status == VendorStatus.VERIFIED
         )
@@ -74,11 +111,18 @@ class VendorCheck(Check):
             summary=f"{len(vendored)} vendor tree(s); {verified} vendored module(s) verified file by file",
         )
 
-    def _consistency(self, module: GoModule) -> list[Finding]:
+    def _consistency(
+        self, module: GoModule, *, gowork: GoWork | None = None, members: tuple[GoMod, ...] = ()
+    ) -> list[Finding]:
         from gogate.deps.vendor_consistency import check_vendor_consistency
 
         verdict = check_vendor_consistency(
-            module.gomod, module.modules_txt, vendor_package_dirs=module.vendor_package_dirs
+            members[0] if members else module.gomod,
+            module.modules_txt,
+            gowork=gowork,
+            workspace_gomods=members,
+            vendor_package_dirs=module.vendor_package_dirs,
+            vendor_exists=True,
         )
         modules_txt = module.relative("vendor/modules.txt")
         findings = [self._inconsistent(module, item) for item in verdict.inconsistencies]

@@ -24,9 +24,14 @@ __all__ = [
     "SumLine",
     "Tool",
     "Use",
+    "WORKSPACE_ROOT",
     "VendorStatus",
     "VendoredModule",
 ]
+
+
+WORKSPACE_ROOT = "go.work"
+"""Where results about a workspace's vendor/ (``go work vendor``) are filed, instead of a module root."""
 
 
 class VendorStatus(enum.StrEnum):

@@ -10,7 +10,9 @@ adds its go.work.sum.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import posixpath
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING
 from gogate.deps.completeness import Completeness, go_completeness
 from gogate.deps.gomod import read_gomod, read_gowork
 from gogate.deps.gosum import read_gosum
-from gogate.deps.model import GoMod, GoSum, GoWork, ModulesTxt, SumLine
+from gogate.deps.model import WORKSPACE_ROOT, GoMod, GoSum, GoWork, ModulesTxt, SumLine
 from gogate.deps.modulestxt import read_modules_txt
 from gogate.facts.model import GoToolchainFacts, RepoFacts
 
@@ -77,10 +79,21 @@ class GoModule:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkspaceVendor:
+    """vendor/ beside a root go.work (``go work vendor``): one tree for every module the workspace uses."""
+
+    modules_txt: ModulesTxt | None
+    package_dirs: tuple[str, ...]
+    members: tuple[GoModule, ...]
+    """The workspace's modules, in go.work ``use`` order."""
+
+
+@dataclass(frozen=True, slots=True)
 class DepsFacts:
     modules: tuple[GoModule, ...]
     workspace: GoWork | None = None
     workspace_sum: GoSum | None = None
+    workspace_vendor: WorkspaceVendor | None = None
     settings: Mapping[str, str] = field(default_factory=dict)
     """GOPROXY, GOSUMDB, GONOSUMDB, GOPRIVATE, GOFLAGS, ... as the go command resolves them."""
     gomodcache: str | None = None
@@ -160,14 +173,45 @@ def gather_deps_facts(
     )
     workspace = read_gowork(root, "go.work") if "go.work" in repo.module_files else None
     workspace_sum = read_gosum(root, "go.work.sum") if workspace is not None else None
+    workspace_vendor = None
+    if workspace is not None:
+        modules, workspace_vendor = _split_workspace_vendor(root, modules, workspace)
     settings = module_settings(toolchain, environ)
     return DepsFacts(
         modules=modules,
         workspace=workspace,
         workspace_sum=workspace_sum,
+        workspace_vendor=workspace_vendor,
         settings=settings,
         gomodcache=settings.get("GOMODCACHE"),
     )
+
+
+def _split_workspace_vendor(
+    root: Path, modules: tuple[GoModule, ...], workspace: GoWork
+) -> tuple[tuple[GoModule, ...], WorkspaceVendor | None]:
+    """In workspace mode Go reads vendor/ beside go.work, never a used module's own: give that tree
+    to the workspace (taking it from a root module that would otherwise claim it)."""
+    vendor = root / "vendor"
+    if not vendor.is_dir() or vendor.is_symlink():
+        return modules, None
+    used = {posixpath.normpath(use.directory) for use in workspace.uses}
+    members = {module.root: module for module in modules if module.root in used}
+    ordered = tuple(
+        members[d] for d in (posixpath.normpath(u.directory) for u in workspace.uses) if d in members
+    )
+    tree = WorkspaceVendor(
+        modules_txt=read_modules_txt(root, "vendor/modules.txt"),
+        package_dirs=_vendor_package_dirs(vendor),
+        members=ordered,
+    )
+    kept = tuple(
+        dataclasses.replace(module, modules_txt=None, has_vendor=False, vendor_package_dirs=())
+        if module.root == "."
+        else module
+        for module in modules
+    )
+    return kept, tree
 
 
 # --- Go's completeness verdict -------------------------------------------------------------------
@@ -283,18 +327,24 @@ def gather_vendor_content(
 
     results: list[ModuleVendorContent] = []
     gosums_extra = [deps.workspace_sum] if deps.workspace_sum is not None else []
+    trees: list[tuple[str, ModulesTxt, str | None, list[GoSum]]] = [
+        (module.root, module.modules_txt, module.gomod.go, [*_own_sum(module), *gosums_extra])
+        for module in deps.modules
+        if module.has_vendor and module.modules_txt is not None
+    ]
+    tree = deps.workspace_vendor
+    if tree is not None and tree.modules_txt is not None and deps.workspace is not None:
+        member_sums = [gosum for member in tree.members for gosum in _own_sum(member)]
+        trees.append((WORKSPACE_ROOT, tree.modules_txt, deps.workspace.go, [*member_sums, *gosums_extra]))
     with scratch_dir() as scratch:
-        for module in deps.modules:
-            if not module.has_vendor or module.modules_txt is None:
-                continue
-            module_dir = Path(repo.root, module.root)
+        for module_root, modules_txt, main_go, gosums in trees:
+            module_dir = Path(repo.root) if module_root == WORKSPACE_ROOT else Path(repo.root, module_root)
             actual = vendor_files(module_dir / "vendor", workers)
-            gosums = [*([module.gosum] if module.gosum is not None else []), *gosums_extra]
             verdicts, unowned = compare_vendor(
                 module_dir,
-                module.modules_txt.modules,
+                modules_txt.modules,
                 actual,
-                main_go=module.gomod.go,
+                main_go=main_go,
                 gosums=gosums,
                 gomodcache=deps.gomodcache,
                 settings=deps.settings,
@@ -303,13 +353,17 @@ def gather_vendor_content(
             )
             results.append(
                 ModuleVendorContent(
-                    module_root=module.root,
-                    modules_txt_path=module.modules_txt.path,
+                    module_root=module_root,
+                    modules_txt_path=modules_txt.path,
                     verdicts=tuple(verdicts),
                     unowned=tuple(unowned),
                 )
             )
     return VendorContentFacts(modules=tuple(results))
+
+
+def _own_sum(module: GoModule) -> list[GoSum]:
+    return [module.gosum] if module.gosum is not None else []
 
 
 # --- checksum database -----------------------------------------------------------------------------

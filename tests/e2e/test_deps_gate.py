@@ -531,3 +531,50 @@ def test_go_before_1_23_decides_missing_lines_with_go_list(
     assert run.code == 1
     (missing,) = _failing(document)["gosum"]
     assert missing["rule"] == "gosum.missing" and DEP in missing["message"]
+
+
+# --- a go.work workspace vendored with `go work vendor` ---------------------------------------------
+
+
+@pytest.fixture
+def workspace(deps: DepsRepo) -> DepsRepo:
+    """The repository as a workspace of itself and tools/, vendored once for both by go work vendor."""
+    shutil.rmtree(deps.repo / "vendor")
+    tools = deps.repo / "tools"
+    tools.mkdir()
+    (tools / "go.mod").write_text(f"module example.com/app/tools\n\ngo 1.22.0\n\nrequire {OTHER} v1.2.0\n")
+    (tools / "tools.go").write_text(f'package tools\n\nimport _ "{OTHER}"\n')
+    code, output = deps.go("mod", "tidy", cwd=tools)
+    assert code == 0, output
+    (deps.repo / "go.work").write_text(
+        f"go 1.22.0\n\ntoolchain go{deps.gate.running}\n\nuse (\n\t.\n\t./tools\n)\n"
+    )
+    code, output = deps.go("work", "vendor")
+    assert code == 0, output
+    assert (deps.repo / "vendor" / "modules.txt").read_text().startswith("## workspace\n")
+    return deps
+
+
+def test_workspace_vendor_passes_and_a_hand_edit_fails(workspace: DepsRepo) -> None:
+    run, document = workspace.check()
+    assert run.code == 0, run.out + run.err
+    target = workspace.repo / "vendor" / OTHER / "other.go"
+    target.write_text(target.read_text() + "// edited\n")
+    code, output = workspace.go("build", "-o", os.devnull, ".")
+    assert code == 0, output
+    run, document = workspace.check()
+    assert run.code == 1
+    (finding,) = _failing(document)["vendor"]
+    assert finding["rule"] == "vendor.modified" and f"vendor/{OTHER}/other.go" in finding["message"]
+    assert "workspace" in finding["message"]
+
+
+def test_workspace_vendor_inconsistency_matches_go(workspace: DepsRepo) -> None:
+    _drop_explicit(workspace)
+    code, _ = workspace.go("list", "./...")
+    assert code != 0
+    run, document = workspace.check()
+    assert run.code == 1
+    rules = {f["rule"] for f in _failing(document)["vendor"]}
+    # The dropped line carried both the explicit marker and the go annotation.
+    assert rules == {"vendor.inconsistent", "vendor.annotation"}
