@@ -187,7 +187,7 @@ def walk_files(root: str, relative: str, found: list[tuple[str, str]]) -> None:
             if not stat.S_ISREG(os.stat(child.path).st_mode):
                 # A FIFO or device would block or stream forever; no release tree contains one.
                 raise InputError(child.path, "is not a regular file (a FIFO, socket or device)")
-        except FileNotFoundError:  # a broken symlink: reading it below reports the error
+        except OSError:  # a broken or looping symlink: reading it below reports the error
             pass
         found.append((name, child.path))
 

@@ -32,7 +32,7 @@ class GosumCheck(Check):
     id = "gosum"
     title = "go.sum is well formed and complete"
     needs = frozenset({Need.REPO, Need.TOOLCHAIN, Need.DEPS, Need.COMPLETENESS})
-    configurable = frozenset({"gosum.unneeded", "gosum.gomod-untidy", "gosum.duplicate"})
+    configurable = frozenset({"gosum.unneeded", "gosum.gomod-untidy", "gosum.duplicate", "gosum.reformatted"})
     rules: ClassVar[dict[str, str]] = {
         "gosum.ok": "go.sum holds exactly the lines Go needs, each well formed",
         "gosum.malformed": "a go.sum line Go accepts that cannot be right (algorithm, hash, path, version)",
@@ -42,6 +42,8 @@ class GosumCheck(Check):
         "gosum.missing": "a line Go needs to build the module is missing",
         "gosum.unneeded": "a line Go does not need (go mod tidy removes it)",
         "gosum.gomod-untidy": "go.mod itself is not tidy (go mod tidy would change it)",
+        "gosum.reformatted": "go.sum has the right lines, but not in Go's order and format",
+        "gosum.modfile": "GOFLAGS -modfile makes the build read other files than go.mod/go.sum",
         "gosum.mismatch": "SECURITY: Go found module content that differs from go.sum while loading",
         "gosum.not-verified": "Go could not decide which lines are needed",
     }
@@ -63,6 +65,26 @@ class GosumCheck(Check):
                 findings.extend(self._without_go(module, completeness.unavailable or "go did not run"))
         if deps.workspace_sum is not None:
             findings.extend(self._lines(deps.workspace_sum, deps.workspace_sum.path))
+        modfile = next(
+            (
+                flag
+                for flag in deps.settings.get("GOFLAGS", "").split()
+                if flag.lstrip("-").startswith("modfile")
+            ),
+            None,
+        )
+        if modfile is not None:
+            findings.append(
+                self.finding(
+                    "modfile",
+                    Status.FAIL,
+                    "GOFLAGS",
+                    f"GOFLAGS has {modfile}: the build reads that file and its .sum instead of go.mod and "
+                    "go.sum, which are what gogate verifies",
+                    found=modfile,
+                    remediation="remove -modfile from GOFLAGS in the pipeline",
+                )
+            )
         summary = f"{len(deps.modules)} module(s); needed lines decided by " + (
             ", ".join(sorted({r.method for r in completeness.results}))
             or f"go.mod alone ({completeness.unavailable})"
@@ -157,7 +179,9 @@ class GosumCheck(Check):
             ]
         if result.error is not None:
             offline = any(marker in result.error for marker in _OFFLINE_MARKERS)
-            return [
+            # What can be known without Go still is: each requirement's /go.mod line.
+            known = [f for f in self._without_go(module, result.error) if f.rule == "gosum.missing"]
+            return known + [
                 self.finding(
                     "not-verified",
                     Status.SKIP if offline else Status.ERROR,
@@ -207,6 +231,17 @@ class GosumCheck(Check):
             )
             for text in result.unneeded
         )
+        if result.reformatted:
+            findings.append(
+                self.finding(
+                    "reformatted",
+                    Status.WARN,
+                    gosum_path,
+                    f"{module.name}: go.sum holds the lines Go needs but not in Go's order and format",
+                    path=gosum_path,
+                    remediation=fix,
+                )
+            )
         if result.gomod_diff:
             findings.append(
                 self.finding(

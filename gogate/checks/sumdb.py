@@ -42,6 +42,22 @@ class SumdbCheck(Check):
         sumdb = facts.sumdb
         if sumdb is None:
             return CheckReport(error="the checksum-database facts were not gathered (a gogate bug)")
+        if sumdb.unavailable is not None:
+            return CheckReport(skip_reason=f"no checksum database to ask: {sumdb.unavailable}")
+        if sumdb.untrusted is not None:
+            return CheckReport(
+                findings=[
+                    self.finding(
+                        "untrusted",
+                        Status.FAIL,
+                        "checksum database",
+                        f"SECURITY: {sumdb.untrusted}",
+                        remediation="stop: the checksum database (or something between gogate and it) "
+                        "served data that fails verification; investigate before trusting any download",
+                    )
+                ],
+                summary="the checksum database failed verification",
+            )
         findings = [
             self._verdict(verdict, sumdb.paths.get(verdict.line, "go.sum")) for verdict in sumdb.verdicts
         ]
@@ -62,12 +78,6 @@ class SumdbCheck(Check):
                     line=first_line.line,
                     remediation="narrow GONOSUMDB/GOPRIVATE to the private modules only",
                 )
-            )
-        if sumdb.unavailable is not None and not sumdb.verdicts:
-            return CheckReport(
-                findings=findings,
-                skip_reason=f"no checksum database to ask ({sumdb.unavailable})" if not findings else None,
-                summary=f"no checksum database to ask ({sumdb.unavailable})",
             )
         if not findings:
             return CheckReport(skip_reason="no go.sum lines to look up")

@@ -51,6 +51,7 @@ def _workspace_owner(deps: DepsFacts) -> tuple[GoModule, GoWork, tuple[GoMod, ..
         modules_txt=tree.modules_txt,
         has_vendor=True,
         vendor_package_dirs=tree.package_dirs,
+        vendor_symlink=tree.vendor_symlink,
     )
     return owner, gowork, tuple(member.gomod for member in tree.members)
 
@@ -78,6 +79,9 @@ class VendorCheck(Check):
         "vendor.zip-rejected": "the module zip breaks a module-zip rule and was not used",
         "vendor.annotation": "a modules.txt ## go annotation differs from the module's go.mod line",
         "vendor.underivable": "go mod vendor itself would fail on the module, so vendor/ cannot be genuine",
+        "vendor.irregular": "vendor/ is a symlink; go mod vendor writes a directory",
+        "vendor.no-sum": "a vendored module has no go.sum line to authenticate it",
+        "vendor.not-found": "no proxy in GOPROXY has the vendored module version",
         "vendor.not-verified": "a vendored module could not be verified (no zip or no go.sum line)",
     }
 
@@ -92,11 +96,16 @@ class VendorCheck(Check):
         by_root = {item.module_root: item for item in content.modules}
         findings: list[Finding] = []
         for module in vendored:
+            if module.vendor_symlink is not None:
+                findings.append(self._symlinked(module))
+                continue
             findings.extend(self._consistency(module))
             item = by_root.get(module.root)
             if item is not None:
                 findings.extend(self._content(module, item))
-        if workspace is not None:
+        if workspace is not None and workspace[0].vendor_symlink is not None:
+            findings.append(self._symlinked(workspace[0]))
+        elif workspace is not None:
             owner, gowork, members = workspace
             findings.extend(self._consistency(owner, gowork=gowork, members=members))
             item = by_root.get(WORKSPACE_ROOT)
@@ -109,6 +118,18 @@ class VendorCheck(Check):
         return CheckReport(
             findings=findings,
             summary=f"{len(vendored)} vendor tree(s); {verified} vendored module(s) verified file by file",
+        )
+
+    def _symlinked(self, module: GoModule) -> Finding:
+        return self.finding(
+            "irregular",
+            Status.FAIL,
+            module.relative("vendor"),
+            f"{module.name}: vendor/ is a symlink to {module.vendor_symlink}; go builds from whatever it "
+            "points to, which gogate does not follow or verify",
+            path=module.relative("vendor"),
+            found=module.vendor_symlink,
+            remediation=f"replace the link with the directory `go mod vendor` writes in {module.root}",
         )
 
     def _consistency(
@@ -250,6 +271,17 @@ class VendorCheck(Check):
                 path=modules_txt,
                 line=vendored.line,
                 remediation=fix,
+            )
+        if verdict.status in (VendorStatus.NO_SUM, VendorStatus.NOT_FOUND):
+            return self.finding(
+                verdict.status.value,
+                Status.FAIL,
+                subject,
+                f"{module.name}: vendored {subject}: {verdict.detail}",
+                path=modules_txt,
+                line=vendored.line,
+                remediation="remove the module from vendor/ and go.mod unless it is genuine; otherwise run "
+                "`go mod tidy && go mod vendor` and review the diff",
             )
         assert verdict.status == VendorStatus.NOT_VERIFIED, verdict.status
         return self.finding(

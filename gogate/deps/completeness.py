@@ -49,19 +49,55 @@ class Completeness:
     missing_reasons: tuple[str, ...] = ()
     """``go list`` fallback: Go's "missing go.sum entry ..." messages (no exact line to add)."""
     unneeded_checked: bool = True
+    reformatted: bool = False
+    """go.sum holds the right lines but not as Go writes them (order, spacing, duplicates)."""
     error: str | None = None
     """Why Go could not decide (a load error, no go, offline with an empty cache)."""
 
 
-def _environment(environ: Mapping[str, str], *, offline: bool) -> dict[str, str]:
+# Flags that would change what Go judges or hide its errors: -mod (tidy forces read-only itself),
+# -modfile (another go.mod/go.sum than the repository's), -e (errors become output, not failures).
+_DROPPED_FLAGS = ("mod", "modfile", "e")
+
+
+def _overridden(flag: str) -> bool:
+    name = flag.lstrip("-").split("=", 1)[0]
+    return name in _DROPPED_FLAGS
+
+
+def _environment(environ: Mapping[str, str], *, offline: bool, cache: PrivateCache | None) -> dict[str, str]:
     env = dict(environ)
     env["GOTOOLCHAIN"] = "local"
     env["GOWORK"] = "off"
-    flags = [flag for flag in env.get("GOFLAGS", "").split() if not flag.lstrip("-").startswith("mod=")]
-    env["GOFLAGS"] = " ".join(flags)
+    flags = [flag for flag in env.get("GOFLAGS", "").split() if not _overridden(flag)]
     if offline:
         env["GOPROXY"] = "off"
+    elif cache is not None:
+        env["GOMODCACHE"] = cache.directory
+        env["GOPROXY"] = cache.goproxy
+        flags.append("-modcacherw")  # so the private cache can be removed afterwards
+    env["GOFLAGS"] = " ".join(flags)
     return env
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateCache:
+    """A throw-away GOMODCACHE for full mode, so Go's downloads never land in the job's cache.
+
+    The job's cache is offered to Go first as a ``file://`` proxy (its ``cache/download`` has the
+    proxy layout), so only what it lacks comes from the network; Go checks everything it copies
+    against go.sum as usual.
+    """
+
+    directory: str
+    goproxy: str
+
+    @classmethod
+    def over(cls, directory: str, job_cache: str | None, goproxy: str) -> PrivateCache:
+        downloads = Path(job_cache, "cache", "download") if job_cache else None
+        if downloads is not None and downloads.is_dir():
+            goproxy = f"{downloads.resolve().as_uri()},{goproxy}"
+        return cls(directory, goproxy)
 
 
 def _split_diff(stdout: str) -> dict[str, list[str]]:
@@ -113,13 +149,25 @@ def _tidy_diff(module_root: str, go_path: str, cwd: Path, env: Mapping[str, str]
         return Completeness(module_root, method, error=_failure(args, completed))
     gosum = sections.get("go.sum", [])
     gomod = sections.get("go.mod", [])
+    # A line on both sides only moved (or changed spacing): tidy rewrites the file, but nothing is
+    # missing or unneeded.
+    added = [line[1:] for line in gosum if line.startswith("+")]
+    removed = [line[1:] for line in gosum if line.startswith("-")]
+    added_keys, removed_keys = {_normal(line) for line in added}, {_normal(line) for line in removed}
+    missing = tuple(line for line in added if _normal(line) not in removed_keys)
+    unneeded = tuple(dict.fromkeys(line for line in removed if _normal(line) not in added_keys))
     return Completeness(
         module_root,
         method,
-        missing=tuple(line[1:] for line in gosum if line.startswith("+")),
-        unneeded=tuple(line[1:] for line in gosum if line.startswith("-")),
+        missing=missing,
+        unneeded=unneeded,
         gomod_diff="\n".join(gomod),
+        reformatted=bool(added or removed) and not missing and not unneeded,
     )
+
+
+def _normal(line: str) -> str:
+    return " ".join(line.split())
 
 
 def _list_deps(module_root: str, go_path: str, cwd: Path, env: Mapping[str, str]) -> Completeness:
@@ -142,9 +190,13 @@ def go_completeness(
     go_version: str,
     environ: Mapping[str, str],
     offline: bool,
+    cache: PrivateCache | None = None,
 ) -> Completeness:
-    """Go's verdict for the module in ``directory`` (``go_version`` like ``go1.27.3``)."""
-    env = _environment(environ, offline=offline)
+    """Go's verdict for the module in ``directory`` (``go_version`` like ``go1.27.3``).
+
+    Offline, Go reads only the job's module cache; otherwise it downloads into ``cache``.
+    """
+    env = _environment(environ, offline=offline, cache=cache)
     bare = go_version.removeprefix("go")
     if goversion.is_valid(bare) and goversion.compare(bare, TIDY_DIFF_SINCE) >= 0:
         return _tidy_diff(module_root, go_path, directory, env)

@@ -45,6 +45,10 @@ class VendorStatus(enum.StrEnum):
     """The zip breaks a module-zip rule."""
     UNDERIVABLE = "underivable"
     """go mod vendor itself would fail on the module."""
+    NO_SUM = "no-sum"
+    """go.sum has no line for the module: nothing to authenticate it with."""
+    NOT_FOUND = "not-found"
+    """Every proxy said the version does not exist."""
     NOT_VERIFIED = "not-verified"
     """No zip, or no go.sum line to authenticate it with."""
 

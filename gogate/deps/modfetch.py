@@ -46,6 +46,8 @@ class ObtainedZip:
     source: str
     reason: str | None = None
     infrastructure: bool = False
+    not_found: bool = False
+    """Every proxy GOPROXY lists answered "no such version" (none was skipped or failed)."""
 
 
 def proxy_entries(goproxy: str) -> list[tuple[str, bool]]:
@@ -121,7 +123,9 @@ def obtain_zip(
     scratch.mkdir(parents=True, exist_ok=True)
     target = scratch / f"{len(list(scratch.iterdir()))}.zip"
     failures: list[str] = []
+    undetermined = False
     for entry, any_error in proxy_entries(settings.get("GOPROXY", "")):
+        undetermined = True  # until this entry answers "not found"
         if entry == "off":
             failures.append("GOPROXY=off")
             break
@@ -140,6 +144,7 @@ def obtain_zip(
             if found is not None:
                 return ObtainedZip(found, f"{shown}/{name}")
             failures.append(f"{shown}: not found")
+            undetermined = False
             continue
         if offline:
             failures.append(f"{shown}: not contacted (minimal mode does not use the network)")
@@ -148,10 +153,12 @@ def obtain_zip(
             return ObtainedZip(_from_http_proxy(entry, name, target), f"{shown}/{name}")
         except HttpNotFound as error:
             failures.append(error.message)
+            undetermined = False
             continue
         except InfrastructureError as error:
             if any_error:
                 failures.append(error.message)
                 continue
             return ObtainedZip(None, "", redact(error.message), infrastructure=True)
-    return ObtainedZip(None, "", "; ".join(failures) or "GOPROXY lists no proxy")
+    reason = "; ".join(failures) or "GOPROXY lists no proxy"
+    return ObtainedZip(None, "", reason, not_found=bool(failures) and not undetermined)

@@ -13,6 +13,7 @@ under vendor/ that belong to no listed module are reported separately.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,22 +54,40 @@ class VendoredContent:
     checks it, yet it sets the language version the vendored packages compile with)."""
 
 
+IRREGULAR = "irregular:"
+"""Prefix of the stand-in digest of an entry that is not a regular file (never read)."""
+
+
 def vendor_files(vendor: Path, workers: int | None = None) -> dict[str, str]:
     """sha256 of every file under vendor/ except modules.txt, keyed by vendor/-relative path.
 
-    Symlinks are hashed as what they point to only when that stays inside vendor/ (``go mod vendor``
-    never writes one, so any symlink is reported as modified by its target's content).
+    ``go mod vendor`` writes only directories and regular files. A symlink (to a file or a
+    directory, inside or outside the repository), a FIFO or a device is never followed or read
+    (a FIFO would block, /dev/zero never ends); it gets a stand-in digest starting with
+    :data:`IRREGULAR`, so it shows up as added or modified, by name.
     """
     found: dict[str, str] = {}
+    irregular: dict[str, str] = {}
     for directory, subdirs, files in os.walk(vendor):
-        subdirs.sort()
         relative_dir = Path(os.path.relpath(directory, vendor)).as_posix()
+        prefix = "" if relative_dir == "." else f"{relative_dir}/"
+        for name in list(subdirs):
+            if os.path.islink(os.path.join(directory, name)):
+                subdirs.remove(name)  # os.walk would not descend, but Go's build would
+                irregular[prefix + name] = f"{IRREGULAR}symlink to a directory"
+        subdirs.sort()
         for name in files:
-            relative = name if relative_dir == "." else f"{relative_dir}/{name}"
-            if relative != "modules.txt":
-                found[relative] = os.path.join(directory, name)
+            relative = prefix + name
+            path = os.path.join(directory, name)
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                irregular[relative] = f"{IRREGULAR}symlink"
+            elif not stat.S_ISREG(mode):
+                irregular[relative] = f"{IRREGULAR}not a regular file"
+            elif relative != "modules.txt":
+                found[relative] = path
     digests = sha256_files(list(found.values()), workers)
-    return {relative: digests[path] for relative, path in found.items()}
+    return {**{relative: digests[path] for relative, path in found.items()}, **irregular}
 
 
 def owning_module(relative: str, module_paths: Sequence[str]) -> str | None:
@@ -227,10 +246,13 @@ def _verify_module(
     source_version = module.replacement_version or module.version
     recorded = _sum_for(gosums, source_path, source_version)
     if recorded is None:
+        # go mod vendor needs the go.sum line to download the module: vendor/ holding it without
+        # one was not written by Go from an authenticated module.
         return VendoredContent(
             module,
-            VendorStatus.NOT_VERIFIED,
-            f"go.sum has no line for {source_path} {source_version}, so its zip cannot be authenticated",
+            VendorStatus.NO_SUM,
+            f"go.sum has no line for {source_path} {source_version}: its files cannot be authenticated, "
+            "and go mod vendor would not have vendored it",
         )
     expected_h1, sum_line = recorded
     obtained = obtain_zip(
@@ -244,7 +266,7 @@ def _verify_module(
     if obtained.path is None:
         return VendoredContent(
             module,
-            VendorStatus.NOT_VERIFIED,
+            VendorStatus.NOT_FOUND if obtained.not_found else VendorStatus.NOT_VERIFIED,
             f"the zip of {source_path}@{source_version} could not be obtained: {obtained.reason}",
             expected_h1=expected_h1,
             sum_line=sum_line,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gogate.deps.completeness import Completeness, go_completeness
+from gogate.deps.completeness import Completeness, PrivateCache, go_completeness
 from gogate.deps.gomod import read_gomod, read_gowork
 from gogate.deps.gosum import read_gosum
 from gogate.deps.model import WORKSPACE_ROOT, GoMod, GoSum, GoWork, ModulesTxt, SumLine
@@ -67,6 +67,8 @@ class GoModule:
     has_vendor: bool
     vendor_package_dirs: tuple[str, ...] = ()
     """Import paths of vendor/ directories holding .go files (what Go would treat as packages)."""
+    vendor_symlink: str | None = None
+    """Where vendor/ points when it is a symlink (go mod vendor writes a directory)."""
 
     @property
     def name(self) -> str:
@@ -86,6 +88,7 @@ class WorkspaceVendor:
     package_dirs: tuple[str, ...]
     members: tuple[GoModule, ...]
     """The workspace's modules, in go.work ``use`` order."""
+    vendor_symlink: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +153,20 @@ def _read_module(root: Path, gomod_relative: str) -> GoModule:
     prefix = "" if directory == "." else f"{directory}/"
     gomod = read_gomod(root, gomod_relative)
     gosum = read_gosum(root, f"{prefix}go.sum")
-    modules_txt = read_modules_txt(root, f"{prefix}vendor/modules.txt")
     vendor = root / prefix / "vendor"
-    has_vendor = vendor.is_dir() and not vendor.is_symlink()
+    symlink = _symlink_target(vendor)
+    if symlink is not None:
+        # Go builds through the link; gogate never reads through it (it may leave the repository).
+        return GoModule(
+            root=directory,
+            gomod=gomod,
+            gosum=gosum,
+            modules_txt=None,
+            has_vendor=True,
+            vendor_symlink=symlink,
+        )
+    modules_txt = read_modules_txt(root, f"{prefix}vendor/modules.txt")
+    has_vendor = vendor.is_dir()
     return GoModule(
         root=directory,
         gomod=gomod,
@@ -161,6 +175,13 @@ def _read_module(root: Path, gomod_relative: str) -> GoModule:
         has_vendor=has_vendor,
         vendor_package_dirs=_vendor_package_dirs(vendor) if has_vendor else (),
     )
+
+
+def _symlink_target(path: Path) -> str | None:
+    try:
+        return os.readlink(path)
+    except OSError:  # not a symlink, or absent
+        return None
 
 
 def gather_deps_facts(
@@ -193,7 +214,8 @@ def _split_workspace_vendor(
     """In workspace mode Go reads vendor/ beside go.work, never a used module's own: give that tree
     to the workspace (taking it from a root module that would otherwise claim it)."""
     vendor = root / "vendor"
-    if not vendor.is_dir() or vendor.is_symlink():
+    symlink = _symlink_target(vendor)
+    if symlink is None and not vendor.is_dir():
         return modules, None
     used = {posixpath.normpath(use.directory) for use in workspace.uses}
     members = {module.root: module for module in modules if module.root in used}
@@ -201,12 +223,15 @@ def _split_workspace_vendor(
         members[d] for d in (posixpath.normpath(u.directory) for u in workspace.uses) if d in members
     )
     tree = WorkspaceVendor(
-        modules_txt=read_modules_txt(root, "vendor/modules.txt"),
-        package_dirs=_vendor_package_dirs(vendor),
+        modules_txt=read_modules_txt(root, "vendor/modules.txt") if symlink is None else None,
+        package_dirs=_vendor_package_dirs(vendor) if symlink is None else (),
         members=ordered,
+        vendor_symlink=symlink,
     )
     kept = tuple(
-        dataclasses.replace(module, modules_txt=None, has_vendor=False, vendor_package_dirs=())
+        dataclasses.replace(
+            module, modules_txt=None, has_vendor=False, vendor_package_dirs=(), vendor_symlink=None
+        )
         if module.root == "."
         else module
         for module in modules
@@ -236,17 +261,20 @@ def gather_completeness(
         reason = toolchain.error if toolchain is not None and toolchain.error else "no go command"
         return CompletenessFacts(unavailable=reason)
     go_path, version = toolchain.go_path, toolchain.env.goversion
-    results = tuple(
-        go_completeness(
-            module.root,
-            Path(repo.root, module.root),
-            go_path=go_path,
-            go_version=version,
-            environ=environ,
-            offline=offline,
+    with scratch_dir() as scratch:
+        cache = None if offline else PrivateCache.over(scratch, deps.gomodcache, deps.settings["GOPROXY"])
+        results = tuple(
+            go_completeness(
+                module.root,
+                Path(repo.root, module.root),
+                go_path=go_path,
+                go_version=version,
+                environ=environ,
+                offline=offline,
+                cache=cache,
+            )
+            for module in deps.modules
         )
-        for module in deps.modules
-    )
     return CompletenessFacts(results=results)
 
 
@@ -390,11 +418,17 @@ def gather_sumdb_facts(deps: DepsFacts, environ: Mapping[str, str], workers: int
     paths: dict[SumLine, str] = {}
     to_check: list[SumLine] = []
     excluded: list[tuple[SumLine, str, str]] = []
+    if deps.settings.get("GOSUMDB", "").strip() == "off":
+        count = sum(len(gosum.lines) for gosum in deps.sum_files())
+        return SumdbFacts(unavailable=f"GOSUMDB=off: none of the {count} go.sum line(s) can be looked up")
     for gosum in deps.sum_files():
         for line in gosum.lines:
-            if not line.hash.startswith("h1:") or line in paths:
+            if line in paths:
                 continue
             paths[line] = gosum.path
+            if not line.hash.startswith("h1:"):
+                excluded.append((line, gosum.path, "not an h1: hash, which is all the database records"))
+                continue
             why = sumdb_exclusion(line.path, deps.settings)
             if why is not None:
                 excluded.append((line, gosum.path, why))
@@ -404,7 +438,7 @@ def gather_sumdb_facts(deps: DepsFacts, environ: Mapping[str, str], workers: int
         return SumdbFacts(excluded=tuple(excluded), paths=paths)
     client = sumdb_client_for(deps.settings, environ)
     if client is None:
-        return SumdbFacts(excluded=tuple(excluded), paths=paths, unavailable="GOSUMDB=off")
+        return SumdbFacts(excluded=tuple(excluded), paths=paths, unavailable="GOSUMDB is off")
     try:
         with client:
             verdicts = verify_sum_lines(client, to_check, workers=workers)

@@ -578,3 +578,112 @@ def test_workspace_vendor_inconsistency_matches_go(workspace: DepsRepo) -> None:
     rules = {f["rule"] for f in _failing(document)["vendor"]}
     # The dropped line carried both the explicit marker and the go annotation.
     assert rules == {"vendor.inconsistent", "vendor.annotation"}
+
+
+# --- what a careful attacker (or an odd pipeline) would try next ------------------------------------
+
+
+def _rules(document: dict[str, object], check: str) -> set[str]:
+    return {str(f["rule"]) for f in _failing(document).get(check, [])}
+
+
+def test_symlinked_vendor_directory_fails_instead_of_being_skipped(deps: DepsRepo) -> None:
+    elsewhere = deps.repo.parent / "third_party_vendor"
+    (deps.repo / "vendor").rename(elsewhere)
+    (deps.repo / "vendor").symlink_to(elsewhere)
+    code, output = deps.go("build", "-mod=vendor", "-o", os.devnull, ".")
+    assert code == 0, output  # Go builds through the link
+    run, document = deps.check()
+    assert run.code == 1
+    assert _rules(document, "vendor") == {"vendor.irregular"}
+
+
+def test_symlinks_and_fifos_inside_vendor_are_named_not_followed(deps: DepsRepo) -> None:
+    outside = deps.repo.parent / "sneaky"
+    outside.mkdir()
+    (outside / "sneaky.go").write_text("package sneaky\n")
+    (deps.repo / "vendor" / "example.com" / "sneaky").symlink_to(outside)
+    licence = deps.repo / "vendor" / DEP / "LICENSE"
+    copy = deps.repo.parent / "LICENSE.copy"
+    copy.write_bytes(licence.read_bytes())
+    licence.unlink()
+    licence.symlink_to(copy)  # same bytes, but not what go mod vendor writes
+    os.mkfifo(deps.repo / "vendor" / DEP / "inner" / "pipe.go")  # would block a reader forever
+    run, document = deps.check()
+    assert run.code == 1
+    text = " ".join(str(f["message"]) for f in _failing(document)["vendor"])
+    for name in ("vendor/example.com/sneaky", f"vendor/{DEP}/LICENSE", f"vendor/{DEP}/inner/pipe.go"):
+        assert name in text
+
+
+def test_made_up_vendored_module_without_go_sum_line_fails(deps: DepsRepo) -> None:
+    evil = "example.com/evil"
+    gomod = deps.repo / "go.mod"
+    gomod.write_text(gomod.read_text().replace(f"\t{DEP} v1.0.0\n", f"\t{DEP} v1.0.0\n\t{evil} v1.0.0\n"))
+    modules_txt = deps.repo / "vendor" / "modules.txt"
+    modules_txt.write_text(modules_txt.read_text() + f"# {evil} v1.0.0\n## explicit; go 1.21\n{evil}\n")
+    (deps.repo / "vendor" / evil).mkdir(parents=True)
+    (deps.repo / "vendor" / evil / "evil.go").write_text("package evil\n")
+    (deps.repo / "main.go").write_text(MAIN_GO.replace("import (\n", f'import (\n\t_ "{evil}"\n'))
+    code, output = deps.go("build", "-mod=vendor", "-o", os.devnull, ".")
+    assert code == 0, output
+    run, document = deps.check()
+    assert run.code == 1
+    assert "vendor.no-sum" in _rules(document, "vendor")
+    assert "gosum.missing" in _rules(document, "gosum")  # its /go.mod line, known without Go
+
+
+def test_unsorted_go_sum_is_reformatted_not_missing(deps: DepsRepo) -> None:
+    path = deps.repo / "go.sum"
+    path.write_text("".join(reversed(path.read_text().splitlines(keepends=True))))
+    run, document = deps.check(only="gosum")
+    assert run.code == 0, run.out
+    (check,) = [c for c in document["checks"] if c["id"] == "gosum"]
+    assert [f["rule"] for f in check["findings"]] == ["gosum.reformatted"]
+
+
+def test_goflags_that_hide_errors_or_swap_files_do_not_reach_go(deps: DepsRepo) -> None:
+    _drop_gosum_line(deps)
+    deps.gate.env["GOFLAGS"] = "-e -modcacherw"
+    run, document = deps.check(only="gosum")
+    assert run.code == 1 and "gosum.missing" in _rules(document, "gosum")
+    deps.gate.env["GOFLAGS"] = "-modfile=alt.mod"
+    run, document = deps.check(only="gosum")
+    assert "gosum.modfile" in _rules(document, "gosum")
+
+
+def test_symlink_loop_in_the_module_cache_is_a_finding_not_a_crash(deps: DepsRepo) -> None:
+    directory = deps.cached_dir(DEP, "v1.0.0")
+    _writable(directory)
+    (directory / "loop.go").symlink_to(directory / "loop.go")
+    run, document = deps.check(only="modcache")
+    assert run.code == 1, run.out + run.err
+    assert "modcache.unreadable" in _rules(document, "modcache")
+
+
+def test_full_mode_never_downloads_into_the_jobs_module_cache(deps: DepsRepo) -> None:
+    _empty_cache(deps)
+    run, document = deps.check("--mode", "full", only="gosum")
+    assert run.code == 0, run.out + run.err
+    assert not deps.gomodcache.exists()
+
+
+def test_gosumdb_off_skips_the_sumdb_check(deps: DepsRepo) -> None:
+    deps.gate.env["GOSUMDB"] = "off"
+    run, document = deps.check("--mode", "full", only="sumdb")
+    (check,) = [c for c in document["checks"] if c["id"] == "sumdb"]
+    assert check["status"] == "skip" and "GOSUMDB=off" in check["skip_reason"]
+    assert run.code == 3
+
+
+def test_checksum_database_with_a_bad_signature_is_a_security_failure(
+    deps: DepsRepo, sumdb: SumdbServer
+) -> None:
+    size = len(sumdb.log.records)
+    # The tree size changes under the signature: the signature no longer verifies.
+    sumdb.note_hook = lambda signed: signed.replace(
+        f"go.sum database tree\n{size}\n".encode(), f"go.sum database tree\n{size - 1}\n".encode()
+    )
+    run, document = deps.check("--mode", "full", only="sumdb")
+    assert run.code == 1, run.out + run.err
+    assert _rules(document, "sumdb") == {"sumdb.untrusted"}
