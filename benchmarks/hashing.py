@@ -22,26 +22,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from timing import best_of  # noqa: E402 - after the path set-up for a source checkout
 
 from gogate.dirhash import hash_dir  # noqa: E402 - after the path set-up for a source checkout
 from gogate.hashing import hash_file  # noqa: E402
 from gogate.toolchain_tree import goroot_version, toolchain_h1_from_goroot  # noqa: E402
-
-
-def _best(action: Callable[[], object], runs: int) -> float:
-    action()  # warm-up: page cache, thread pools, lazy imports
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def _command(argv: list[str]) -> Callable[[], object]:
@@ -113,24 +105,24 @@ def _file_benchmark(size_mib: int, runs: int) -> None:
             for _ in range(size_mib):
                 handle.write(os.urandom(1024 * 1024))
         rows: list[tuple[str, float]] = []
-        rows.append(("hashlib sha256 alone (file_digest)", _best(_sha256_alone(path), runs)))
+        rows.append(("hashlib sha256 alone (file_digest)", best_of(_sha256_alone(path), runs)))
         if shutil.which("openssl"):
             rows.append(
-                ("openssl dgst -sha256", _best(_command(["openssl", "dgst", "-sha256", str(path)]), runs))
+                ("openssl dgst -sha256", best_of(_command(["openssl", "dgst", "-sha256", str(path)]), runs))
             )
         if shutil.which("sha256sum"):
-            rows.append(("sha256sum", _best(_command(["sha256sum", str(path)]), runs)))
+            rows.append(("sha256sum", best_of(_command(["sha256sum", str(path)]), runs)))
         try:
             import blake3  # noqa: F401 - availability check only
         except ImportError:
             print("blake3 is not installed: pip install blake3 (gogate's `network` extra)")
             return
-        rows.append(("blake3 alone (python, update_mmap, AUTO threads)", _best(_blake3_alone(path), runs)))
+        rows.append(("blake3 alone (python, update_mmap, AUTO threads)", best_of(_blake3_alone(path), runs)))
         if shutil.which("b3sum"):
-            rows.append(("b3sum", _best(_command(["b3sum", str(path)]), runs)))
+            rows.append(("b3sum", best_of(_command(["b3sum", str(path)]), runs)))
         else:
             rows.append(("b3sum: not installed (apt-get install b3sum)", float("nan")))
-        dual = _best(lambda: hash_file(path), runs)
+        dual = best_of(lambda: hash_file(path), runs)
         rows.append(("gogate hash_file: SHA-256 + BLAKE3, one pass", dual))
         sha_times = [seconds for label, seconds in rows if "sha" in label.lower() and "gogate" not in label]
         fastest_sha = min(sha_times)
@@ -154,17 +146,17 @@ def _goroot_benchmark(goroot: Path, runs: int) -> None:
     rows = [
         (
             "find | xargs sha256sum (one process)",
-            _best(_shell(f"find {quoted} -type f -print0 | xargs -0 sha256sum"), runs),
+            best_of(_shell(f"find {quoted} -type f -print0 | xargs -0 sha256sum"), runs),
         ),
         (
             f"find | xargs -P{cpus} sha256sum",
-            _best(_shell(f"find {quoted} -type f -print0 | xargs -0 -P{cpus} -n 200 sha256sum"), runs),
+            best_of(_shell(f"find {quoted} -type f -print0 | xargs -0 -P{cpus} -n 200 sha256sum"), runs),
         ),
         (
             "gogate toolchain-module h1 (parallel threads)",
-            _best(lambda: toolchain_h1_from_goroot(goroot, version, goos, goarch), runs),
+            best_of(lambda: toolchain_h1_from_goroot(goroot, version, goos, goarch), runs),
         ),
-        ("gogate hash_dir of the whole tree", _best(lambda: hash_dir(goroot, "goroot"), runs)),
+        ("gogate hash_dir of the whole tree", best_of(lambda: hash_dir(goroot, "goroot"), runs)),
     ]
     _report(
         f"GOROOT {goroot} ({version} {goos}/{goarch}): {len(files)} files, {size / 1e6:.0f} MB,"

@@ -25,13 +25,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from timing import best_of  # noqa: E402 - after the path set-up for a source checkout
 
 from gogate.cli import main as gogate_main  # noqa: E402 - after the path set-up for a source checkout
 from gogate.facts.deps import gather_deps_facts, gather_modcache_facts  # noqa: E402
@@ -58,16 +60,6 @@ REAL_IMPORTS = [
     "go.uber.org/zap",
     "k8s.io/apimachinery/pkg/util/sets",
 ]
-
-
-def _best(action: Callable[[], object], runs: int) -> float:
-    action()  # warm-up: page cache, thread pools, lazy imports
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def _go() -> str:
@@ -202,9 +194,9 @@ def main() -> None:
         files = sum(1 for path in gomodcache.rglob("*") if "cache" not in path.parts)
         cpus = os.cpu_count()
         print(f"workload: {workload}; {len(sums)} go.sum zip lines; ~{files} cached paths; cpus={cpus}")
-        go_verify = _best(lambda: _run(go, ["mod", "verify"], module, env), args.runs)
-        in_process = _best(_gogate_in_process(module, env), args.runs)
-        cli = _best(_gogate_cli(module, env), args.runs)
+        go_verify = best_of(lambda: _run(go, ["mod", "verify"], module, env), args.runs)
+        in_process = best_of(_gogate_in_process(module, env), args.runs)
+        cli = best_of(_gogate_cli(module, env), args.runs)
     rows = [
         ("go mod verify (cache vs its own .ziphash)", go_verify),
         ("gogate modcache, in process (zip+dir+.mod vs go.sum)", in_process),

@@ -46,11 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
-    checks_table = "\n".join(f"  {check.id:<10} {check.title}" for check in CHECKS.values())
+    width = max(len(check_id) for check_id in CHECKS)
+    checks_table = "\n".join(f"  {check.id:<{width}}  {check.title}" for check in CHECKS.values())
     check = commands.add_parser(
         "check",
         help="run the gate on a repository (read-only)",
-        description="Run the gate on PATH. Reads the repository and runs `go env`; writes nothing "
+        description="Run the gate on PATH. Reads the repository and the module cache and runs `go env` "
+        "and `go mod tidy -diff` (full mode downloads only into temporary directories); writes nothing "
         "except the report files asked for.\n\nchecks:\n" + checks_table,
         epilog=EXIT_CODE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
