@@ -76,7 +76,7 @@ def _with_dependency_facts(
     if Need.MODCACHE in needs:
         modcache = gather.gather_modcache_facts(deps)
     if Need.VENDOR_CONTENT in needs:
-        vendor_content = gather.gather_vendor_content(repo, deps, offline=offline)
+        vendor_content = gather.gather_vendor_content(repo, deps, environ)
     if Need.SUMDB in needs:
         sumdb = gather.gather_sumdb_facts(deps, environ)
     return dataclasses.replace(

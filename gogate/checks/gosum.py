@@ -24,8 +24,6 @@ __all__ = ["GosumCheck"]
 
 TOOLCHAIN_MODULE = "golang.org/toolchain"
 _TIDY = "run `go mod tidy` in {directory} and commit go.sum"
-# Go's load failures that mean "the module cache lacks it and the network is off" (minimal mode).
-_OFFLINE_MARKERS = ("GOPROXY=off", "module lookup disabled", "GOFLAGS=-mod=vendor")
 
 
 class GosumCheck(Check):
@@ -43,7 +41,7 @@ class GosumCheck(Check):
         "gosum.unneeded": "a line Go does not need (go mod tidy removes it)",
         "gosum.gomod-untidy": "go.mod itself is not tidy (go mod tidy would change it)",
         "gosum.reformatted": "go.sum has the right lines, but not in Go's order and format",
-        "gosum.modfile": "GOFLAGS -modfile makes the build read other files than go.mod/go.sum",
+        "gosum.goflags-files": "GOFLAGS -modfile/-overlay: the build reads files other than those verified",
         "gosum.mismatch": "SECURITY: Go found module content that differs from go.sum while loading",
         "gosum.not-verified": "Go could not decide which lines are needed",
     }
@@ -65,26 +63,19 @@ class GosumCheck(Check):
                 findings.extend(self._without_go(module, completeness.unavailable or "go did not run"))
         if deps.workspace_sum is not None:
             findings.extend(self._lines(deps.workspace_sum, deps.workspace_sum.path))
-        modfile = next(
-            (
-                flag
-                for flag in deps.settings.get("GOFLAGS", "").split()
-                if flag.lstrip("-").startswith("modfile")
-            ),
-            None,
-        )
-        if modfile is not None:
-            findings.append(
-                self.finding(
-                    "modfile",
-                    Status.FAIL,
-                    "GOFLAGS",
-                    f"GOFLAGS has {modfile}: the build reads that file and its .sum instead of go.mod and "
-                    "go.sum, which are what gogate verifies",
-                    found=modfile,
-                    remediation="remove -modfile from GOFLAGS in the pipeline",
-                )
+        findings.extend(
+            self.finding(
+                "goflags-files",
+                Status.FAIL,
+                "GOFLAGS",
+                f"GOFLAGS has {flag}: the build reads other files (go.mod, go.sum, vendor/modules.txt or "
+                "sources) than the ones gogate verifies",
+                found=flag,
+                remediation=f"remove {flag.split('=', 1)[0]} from GOFLAGS (or the go env file)",
             )
+            for flag in deps.settings.get("GOFLAGS", "").split()
+            if flag.lstrip("-").split("=", 1)[0] in ("modfile", "overlay")
+        )
         summary = f"{len(deps.modules)} module(s); needed lines decided by " + (
             ", ".join(sorted({r.method for r in completeness.results}))
             or f"go.mod alone ({completeness.unavailable})"
@@ -178,7 +169,9 @@ class GosumCheck(Check):
                 )
             ]
         if result.error is not None:
-            offline = any(marker in result.error for marker in _OFFLINE_MARKERS)
+            from gogate.deps.completeness import is_cache_miss
+
+            offline = is_cache_miss(result.error)
             # What can be known without Go still is: each requirement's /go.mod line.
             known = [f for f in self._without_go(module, result.error) if f.rule == "gosum.missing"]
             return known + [
@@ -218,6 +211,7 @@ class GosumCheck(Check):
             for reason in result.missing_reasons
         )
         line_numbers = _line_numbers(module.gosum)
+        duplicated = _duplicated(module.gosum)
         findings.extend(
             self.finding(
                 "unneeded",
@@ -230,6 +224,7 @@ class GosumCheck(Check):
                 remediation=fix,
             )
             for text in result.unneeded
+            if " ".join(text.split()) not in duplicated  # a second copy: already reported as duplicate
         )
         if result.reformatted:
             findings.append(
@@ -317,6 +312,17 @@ def _replacement(module: GoModule, path: str, version: str) -> tuple[str, str] |
 def _line_subject(text: str) -> str:
     fields = text.split()
     return f"{fields[0]}@{fields[1]}" if len(fields) >= 2 else text
+
+
+def _duplicated(gosum: GoSum | None) -> set[str]:
+    if gosum is None:
+        return set()
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for line in gosum.lines:
+        text = f"{line.path} {line.key[1]} {line.hash}"
+        (twice if text in seen else seen).add(text)
+    return twice
 
 
 def _line_numbers(gosum: GoSum | None) -> dict[str, int]:

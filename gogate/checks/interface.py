@@ -31,7 +31,7 @@ class Mode(enum.StrEnum):
     """How thorough a run is."""
 
     MINIMAL = "minimal"
-    """Merge requests: no network, fast."""
+    """Merge requests: fast; the network only for vendored modules' zips that no cache holds."""
     FULL = "full"
     """Nightly: every check, network allowed."""
 

@@ -56,8 +56,12 @@ class Completeness:
 
 
 # Flags that would change what Go judges or hide its errors: -mod (tidy forces read-only itself),
-# -modfile (another go.mod/go.sum than the repository's), -e (errors become output, not failures).
-_DROPPED_FLAGS = ("mod", "modfile", "e")
+# -modfile and -overlay (other go.mod/go.sum/source than the repository's), -e (errors become
+# output, not failures).
+_DROPPED_FLAGS = ("mod", "modfile", "overlay", "e")
+# GOFLAGS must never be empty: Go reads an empty variable as unset and takes the value from the
+# GOENV file, flags we just removed included. -modcacherw is harmless wherever it applies.
+_NEUTRAL_FLAG = "-modcacherw"
 
 
 def _overridden(flag: str) -> bool:
@@ -65,17 +69,21 @@ def _overridden(flag: str) -> bool:
     return name in _DROPPED_FLAGS
 
 
-def _environment(environ: Mapping[str, str], *, offline: bool, cache: PrivateCache | None) -> dict[str, str]:
+def _environment(
+    environ: Mapping[str, str], goflags: str, *, offline: bool, cache: PrivateCache | None
+) -> dict[str, str]:
+    """``goflags`` is GOFLAGS as go env resolved it (environment or GOENV file)."""
     env = dict(environ)
     env["GOTOOLCHAIN"] = "local"
     env["GOWORK"] = "off"
-    flags = [flag for flag in env.get("GOFLAGS", "").split() if not _overridden(flag)]
+    flags = [flag for flag in goflags.split() if not _overridden(flag)]
     if offline:
         env["GOPROXY"] = "off"
     elif cache is not None:
         env["GOMODCACHE"] = cache.directory
         env["GOPROXY"] = cache.goproxy
-        flags.append("-modcacherw")  # so the private cache can be removed afterwards
+    if _NEUTRAL_FLAG not in flags:
+        flags.append(_NEUTRAL_FLAG)  # also lets the private cache be removed afterwards
     env["GOFLAGS"] = " ".join(flags)
     return env
 
@@ -91,13 +99,17 @@ class PrivateCache:
 
     directory: str
     goproxy: str
+    job_cache_present: bool = True
+    """False: the job has no module cache, so there is nothing to read offline first (and a first
+    pass would only make Go create it)."""
 
     @classmethod
     def over(cls, directory: str, job_cache: str | None, goproxy: str) -> PrivateCache:
         downloads = Path(job_cache, "cache", "download") if job_cache else None
-        if downloads is not None and downloads.is_dir():
+        present = downloads is not None and downloads.is_dir()
+        if downloads is not None and present:
             goproxy = f"{downloads.resolve().as_uri()},{goproxy}"
-        return cls(directory, goproxy)
+        return cls(directory, goproxy, present)
 
 
 def _split_diff(stdout: str) -> dict[str, list[str]]:
@@ -189,15 +201,37 @@ def go_completeness(
     go_path: str,
     go_version: str,
     environ: Mapping[str, str],
+    goflags: str,
     offline: bool,
     cache: PrivateCache | None = None,
 ) -> Completeness:
     """Go's verdict for the module in ``directory`` (``go_version`` like ``go1.27.3``).
 
-    Offline, Go reads only the job's module cache; otherwise it downloads into ``cache``.
+    Go first reads only the job's module cache. Only when that lacks something, and not
+    ``offline``, does it run again downloading into ``cache`` (never into the job's cache); the
+    first pass also serves GOPRIVATE modules, which the private cache's proxies cannot.
     """
-    env = _environment(environ, offline=offline, cache=cache)
     bare = go_version.removeprefix("go")
-    if goversion.is_valid(bare) and goversion.compare(bare, TIDY_DIFF_SINCE) >= 0:
-        return _tidy_diff(module_root, go_path, directory, env)
-    return _list_deps(module_root, go_path, directory, env)
+    decide = (
+        _tidy_diff
+        if goversion.is_valid(bare) and goversion.compare(bare, TIDY_DIFF_SINCE) >= 0
+        else _list_deps
+    )
+    online = None if offline else cache
+    if online is None or online.job_cache_present:
+        result = decide(
+            module_root, go_path, directory, _environment(environ, goflags, offline=True, cache=None)
+        )
+        if online is None or result.error is None or not is_cache_miss(result.error):
+            return result
+    return decide(
+        module_root, go_path, directory, _environment(environ, goflags, offline=False, cache=online)
+    )
+
+
+CACHE_MISS_MARKERS = ("GOPROXY=off", "module lookup disabled")
+"""What Go says when the module cache lacks something and the network is off."""
+
+
+def is_cache_miss(error: str) -> bool:
+    return any(marker in error for marker in CACHE_MISS_MARKERS)

@@ -8,12 +8,17 @@ GOPROXY is read with Go's rules: entries separated by ``,`` (fall through only o
 ``|`` (fall through on any error); ``off`` stops; ``direct`` (version control) is not something
 gogate does, so a module that only ``direct`` could serve is reported as not obtained; modules
 matching GONOPROXY (default GOPRIVATE) go direct as well. ``file://`` proxies are read from disk.
-Offline (minimal mode) only the module cache and ``file://`` proxies are used.
+Downloads go to gogate's own cache (``GOGATE_CACHE_DIR``/modules) under a temporary name and are
+moved to their final name only by :func:`keep` after the caller verified them against go.sum, so a
+CI cache of that directory makes the next run fast without ever trusting unverified bytes.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
+import tempfile
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
@@ -45,6 +50,8 @@ class ObtainedZip:
     path: Path | None
     source: str
     reason: str | None = None
+    pending: Path | None = None
+    """Where a verified download should be kept (see :func:`keep`); None for cached copies."""
     infrastructure: bool = False
     not_found: bool = False
     """Every proxy GOPROXY lists answered "no such version" (none was skipped or failed)."""
@@ -101,36 +108,55 @@ def _from_http_proxy(base: str, name: str, target: Path) -> Path:
     return http_get(url, save, policy=HttpPolicy(timeout=30.0), what="module zip")
 
 
+def keep(obtained: ObtainedZip) -> None:
+    """Give a download its final name in gogate's cache, once its h1 matched go.sum."""
+    if obtained.path is not None and obtained.pending is not None:
+        os.replace(obtained.path, obtained.pending)
+
+
 def obtain_zip(
     path: str,
     version: str,
     *,
     gomodcache: str | None,
     settings: Mapping[str, str],
-    offline: bool,
-    scratch: Path,
+    downloads: Path,
 ) -> ObtainedZip:
-    """The zip of ``path@version`` from the cache, else GOPROXY (downloads go under ``scratch``)."""
+    """The zip of ``path@version`` from the module cache, gogate's cache, else GOPROXY."""
     if gomodcache:
         cached = download_dir(gomodcache, path) / f"{escape_version(version)}.zip"
         if cached.is_file():
             return ObtainedZip(cached, f"module cache {cached}")
+    final = downloads.joinpath(*_zip_name(path, version).split("/"))
+    if final.is_file():
+        return ObtainedZip(final, f"gogate cache {final}")
     noproxy = settings.get("GONOPROXY") or settings.get("GOPRIVATE", "")
     if noproxy and match_prefix_patterns(noproxy, path):
         reason = f"not in the module cache, and GONOPROXY/GOPRIVATE ({noproxy}) sends it to version control"
         return ObtainedZip(None, "", reason)
     name = _zip_name(path, version)
-    scratch.mkdir(parents=True, exist_ok=True)
-    target = scratch / f"{len(list(scratch.iterdir()))}.zip"
+    final.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".download-", suffix=".zip", dir=final.parent)
+    os.close(handle)
+    target = Path(temporary)
+    obtained = _from_proxies(name, target, settings)
+    if obtained.path is None:
+        target.unlink(missing_ok=True)
+        return obtained
+    return dataclasses.replace(obtained, pending=final)
+
+
+def _from_proxies(name: str, target: Path, settings: Mapping[str, str]) -> ObtainedZip:
     failures: list[str] = []
-    undetermined = False
+    undetermined = False  # set by anything but a clean "not found" (off, direct, offline, an error)
     for entry, any_error in proxy_entries(settings.get("GOPROXY", "")):
-        undetermined = True  # until this entry answers "not found"
         if entry == "off":
             failures.append("GOPROXY=off")
+            undetermined = True
             break
         if entry == "direct":
             failures.append("direct (version control) is not used by gogate")
+            undetermined = True
             break
         shown = redact(entry)
         if entry.startswith("file://"):
@@ -138,24 +164,21 @@ def obtain_zip(
                 found = _from_file_proxy(entry, name, target)
             except (OSError, InfrastructureError) as error:
                 failures.append(f"{shown}: {error}")
+                undetermined = True
                 if any_error:
                     continue
                 break
             if found is not None:
                 return ObtainedZip(found, f"{shown}/{name}")
             failures.append(f"{shown}: not found")
-            undetermined = False
             continue
-        if offline:
-            failures.append(f"{shown}: not contacted (minimal mode does not use the network)")
-            break
         try:
             return ObtainedZip(_from_http_proxy(entry, name, target), f"{shown}/{name}")
         except HttpNotFound as error:
             failures.append(error.message)
-            undetermined = False
             continue
         except InfrastructureError as error:
+            undetermined = True
             if any_error:
                 failures.append(error.message)
                 continue

@@ -21,7 +21,7 @@ from pathlib import Path
 from gogate import goversion
 from gogate.deps.gomod import parse_gomod
 from gogate.deps.model import GoSum, VendoredModule, VendorStatus
-from gogate.deps.modfetch import obtain_zip
+from gogate.deps.modfetch import ObtainedZip, keep, obtain_zip
 from gogate.deps.modzip import ModuleZipError, open_module_zip
 from gogate.deps.vendor_tree import VendorTreeError, expected_vendor_files
 from gogate.errors import InputError
@@ -116,6 +116,8 @@ def _sum_for(gosums: Sequence[GoSum], path: str, version: str) -> tuple[str, int
 
 
 def _local_tree(directory: Path) -> dict[str, bytes]:
+    """Every regular file of a directory replacement; like go mod vendor's copy, symlinks and other
+    irregular entries are skipped (never followed, so nothing outside is read through them)."""
     files: dict[str, bytes] = {}
     for current, subdirs, names in os.walk(directory):
         subdirs.sort()
@@ -123,7 +125,7 @@ def _local_tree(directory: Path) -> dict[str, bytes]:
         for name in names:
             relative = name if relative_dir == "." else f"{relative_dir}/{name}"
             full = os.path.join(current, name)
-            if os.path.isfile(full):
+            if stat.S_ISREG(os.lstat(full).st_mode):
                 files[relative] = Path(full).read_bytes()
     return files
 
@@ -169,8 +171,7 @@ def compare_vendor(
     gosums: Sequence[GoSum],
     gomodcache: str | None,
     settings: Mapping[str, str],
-    offline: bool,
-    scratch: Path,
+    downloads: Path,
 ) -> tuple[list[VendoredContent], list[str]]:
     """Verdicts for every vendored module, and the vendor/ files no listed module owns."""
     paths = [module.path for module in modules]
@@ -197,8 +198,7 @@ def compare_vendor(
                 gosums=gosums,
                 gomodcache=gomodcache,
                 settings=settings,
-                offline=offline,
-                scratch=scratch,
+                downloads=downloads,
             )
         )
     return verdicts, sorted(unowned)
@@ -214,8 +214,7 @@ def _verify_module(
     gosums: Sequence[GoSum],
     gomodcache: str | None,
     settings: Mapping[str, str],
-    offline: bool,
-    scratch: Path,
+    downloads: Path,
 ) -> VendoredContent:
     source_path = module.replacement_path or module.path
     if module.replacement_path is not None and module.replacement_version is None:
@@ -260,8 +259,7 @@ def _verify_module(
         source_version,
         gomodcache=gomodcache,
         settings=settings,
-        offline=offline,
-        scratch=scratch,
+        downloads=downloads,
     )
     if obtained.path is None:
         return VendoredContent(
@@ -273,9 +271,30 @@ def _verify_module(
             infrastructure=obtained.infrastructure,
         )
     try:
+        return _verify_zip(module, obtained, expected_h1, sum_line, actual, mine, main_go)
+    finally:
+        if obtained.pending is not None:
+            obtained.path.unlink(missing_ok=True)  # still there only when it was not kept
+
+
+def _verify_zip(
+    module: VendoredModule,
+    obtained: ObtainedZip,
+    expected_h1: str,
+    sum_line: int,
+    actual: Mapping[str, str],
+    mine: set[str],
+    main_go: str | None,
+) -> VendoredContent:
+    assert obtained.path is not None
+    source_path = module.replacement_path or module.path
+    source_version = module.replacement_version or module.version
+    try:
         with open_module_zip(obtained.path, source_path, source_version) as archive:
             found_h1 = archive.h1()
-            if found_h1 != expected_h1:
+            if found_h1 == expected_h1:
+                keep(obtained)
+            else:
                 return VendoredContent(
                     module,
                     VendorStatus.ZIP_MISMATCH,

@@ -270,6 +270,7 @@ def gather_completeness(
                 go_path=go_path,
                 go_version=version,
                 environ=environ,
+                goflags=deps.settings.get("GOFLAGS", ""),
                 offline=offline,
                 cache=cache,
             )
@@ -348,10 +349,16 @@ class VendorContentFacts:
 
 
 def gather_vendor_content(
-    repo: RepoFacts, deps: DepsFacts, *, offline: bool, workers: int | None = None
+    repo: RepoFacts, deps: DepsFacts, environ: Mapping[str, str], workers: int | None = None
 ) -> VendorContentFacts:
-    """Derive and compare the vendor/ tree of every module that has one and a modules.txt."""
+    """Derive and compare the vendor/ tree of every module that has one and a modules.txt.
+
+    The only network use of a minimal run: zips of vendored modules that neither the module cache
+    nor gogate's cache holds are fetched from GOPROXY, because nothing else can tell whether a
+    vendored file was edited (a vendored repository's CI usually has no module cache).
+    """
     from gogate.deps.vendor_content import compare_vendor, vendor_files
+    from gogate.toolchain_reference import cache_dir
 
     results: list[ModuleVendorContent] = []
     gosums_extra = [deps.workspace_sum] if deps.workspace_sum is not None else []
@@ -364,7 +371,8 @@ def gather_vendor_content(
     if tree is not None and tree.modules_txt is not None and deps.workspace is not None:
         member_sums = [gosum for member in tree.members for gosum in _own_sum(member)]
         trees.append((WORKSPACE_ROOT, tree.modules_txt, deps.workspace.go, [*member_sums, *gosums_extra]))
-    with scratch_dir() as scratch:
+    downloads = cache_dir(environ) / "modules"
+    if trees:
         for module_root, modules_txt, main_go, gosums in trees:
             module_dir = Path(repo.root) if module_root == WORKSPACE_ROOT else Path(repo.root, module_root)
             actual = vendor_files(module_dir / "vendor", workers)
@@ -376,8 +384,7 @@ def gather_vendor_content(
                 gosums=gosums,
                 gomodcache=deps.gomodcache,
                 settings=deps.settings,
-                offline=offline,
-                scratch=Path(scratch),
+                downloads=downloads,
             )
             results.append(
                 ModuleVendorContent(

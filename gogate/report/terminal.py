@@ -61,8 +61,8 @@ def render_terminal(result: GateResult, *, color: bool) -> str:
             line += f" — {printable(summary)}"
         lines.append(_indented(line, ""))
         for finding in reported_findings(check):
-            if finding.status in (Status.PASS, Status.SKIP):
-                continue
+            if finding.status is Status.PASS:
+                continue  # a skipped item stays listed: its reason is what was not verified
             marker = paint(finding.status.value.upper(), _STATUS_COLOR[finding.status])
             where = f"{finding.location}: " if finding.location else ""
             lines.append(_indented(f"{marker} {printable(where + finding.message)}", _FINDING_INDENT))

@@ -471,20 +471,59 @@ def http_proxy(deps: DepsRepo) -> Iterator[str]:
             server.shutdown()
 
 
-def test_full_mode_fetches_vendored_zips_over_http_minimal_mode_does_not(
-    deps: DepsRepo, http_proxy: str
-) -> None:
+def test_vendored_zips_are_fetched_over_http_once_then_kept_verified(deps: DepsRepo, http_proxy: str) -> None:
+    """A vendored repository's merge-request job has no module cache: the zips come from GOPROXY
+    (the only network use of minimal mode), and verified ones are kept in gogate's own cache."""
     _empty_cache(deps)
     deps.gate.env["GOPROXY"] = http_proxy
-    run, document = deps.check("--mode", "full", only="vendor")
+    run, document = deps.check(only="vendor")
     assert run.code == 0, run.out + run.err
     assert "s3cret" not in run.out + json.dumps(document)
-    # Minimal mode never uses the network: the modules are reported as not verified, not passed.
+    kept = sorted(
+        p.name for p in (deps.repo.parent / "home" / ".cache" / "gogate" / "modules").rglob("*.zip")
+    )
+    assert kept == ["v1.0.0.zip", "v1.2.0.zip"]
+    # The next job needs no network at all, and a hand edit is still caught.
+    deps.gate.env["GOPROXY"] = "off"
+    target = deps.repo / "vendor" / DEP / "dep.go"
+    target.write_text(target.read_text() + "// edited\n")
     run, document = deps.check(only="vendor")
-    assert run.code == 3
-    skipped = [f for f in _vendor_check(document)["findings"] if f["rule"] == "vendor.not-verified"]
-    assert len(skipped) == 2 and all(f["status"] == "skip" for f in skipped)
-    assert "minimal mode" in skipped[0]["message"]
+    assert run.code == 1
+    sources = [f["message"] for f in _vendor_check(document)["findings"] if f["rule"] == "vendor.ok"]
+    assert any(f"{OTHER}@v1.2.0 (gogate cache" in message for message in sources)
+    assert not deps.gomodcache.exists()
+
+
+def test_vendored_modules_nobody_could_verify_make_the_gate_undecided(deps: DepsRepo) -> None:
+    _empty_cache(deps)
+    deps.gate.env["GOPROXY"] = "off"
+    target = deps.repo / "vendor" / DEP / "inner" / "inner.go"
+    target.write_text(target.read_text() + "// edited\n")
+    run, document = deps.check()  # the whole default gate, not just vendor
+    assert run.code == 3, run.out
+    unverified = [f for f in _vendor_check(document)["findings"] if f["rule"] == "vendor.not-verified"]
+    assert len(unverified) == 2 and all(f["status"] == "error" for f in unverified)
+    assert "GOPROXY=off" in unverified[0]["message"]
+    assert "gate passed" not in run.out
+
+
+def test_a_proxy_that_is_down_is_not_read_as_not_found(deps: DepsRepo) -> None:
+    _empty_cache(deps)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    empty = deps.repo.parent / "empty-proxy"
+    empty.mkdir()
+    deps.gate.env["GOPROXY"] = f"http://127.0.0.1:{port}|{empty.as_uri()}"
+    run, document = deps.check(only="vendor")
+    assert run.code == 3, run.out
+    rules = {f["rule"] for f in _vendor_check(document)["findings"] if f["status"] != "pass"}
+    assert rules == {"vendor.not-verified"}
+    # Every proxy answering "no such version" is a verdict, not an outage.
+    deps.gate.env["GOPROXY"] = empty.as_uri()
+    run, document = deps.check(only="vendor")
+    assert run.code == 1
+    assert "vendor.not-found" in _rules(document, "vendor")
 
 
 def test_unreachable_proxy_is_undecided_naming_the_url_without_credentials(deps: DepsRepo) -> None:
@@ -647,9 +686,10 @@ def test_goflags_that_hide_errors_or_swap_files_do_not_reach_go(deps: DepsRepo) 
     deps.gate.env["GOFLAGS"] = "-e -modcacherw"
     run, document = deps.check(only="gosum")
     assert run.code == 1 and "gosum.missing" in _rules(document, "gosum")
-    deps.gate.env["GOFLAGS"] = "-modfile=alt.mod"
-    run, document = deps.check(only="gosum")
-    assert "gosum.modfile" in _rules(document, "gosum")
+    for flag in ("-modfile=alt.mod", "-overlay=overlay.json"):
+        deps.gate.env["GOFLAGS"] = flag
+        run, document = deps.check(only="gosum")
+        assert "gosum.goflags-files" in _rules(document, "gosum"), flag
 
 
 def test_symlink_loop_in_the_module_cache_is_a_finding_not_a_crash(deps: DepsRepo) -> None:
@@ -687,3 +727,21 @@ def test_checksum_database_with_a_bad_signature_is_a_security_failure(
     run, document = deps.check("--mode", "full", only="sumdb")
     assert run.code == 1, run.out + run.err
     assert _rules(document, "sumdb") == {"sumdb.untrusted"}
+
+
+def test_goflags_from_a_go_env_file_are_filtered_too(deps: DepsRepo) -> None:
+    _drop_gosum_line(deps)
+    env_file = deps.repo.parent / "go.env"
+    env_file.write_text("GOFLAGS=-e\n")
+    deps.gate.env.update({"GOENV": str(env_file), "GOFLAGS": ""})
+    run, document = deps.check(only="gosum")
+    assert run.code == 1, run.out
+    assert "gosum.missing" in _rules(document, "gosum")
+
+
+def test_full_mode_uses_private_modules_already_in_the_jobs_cache(deps: DepsRepo) -> None:
+    deps.gate.env.update({"GOPRIVATE": DEP, "GOPROXY": "off"})
+    code, output = deps.go("build", "-mod=mod", "-o", os.devnull, ".")
+    assert code == 0, output
+    run, document = deps.check("--mode", "full", only="gosum")
+    assert run.code == 0, run.out + run.err
