@@ -33,8 +33,12 @@ def cache_dir(environ: Mapping[str, str]) -> Path:
 
 
 def through_proxy(config: SumdbConfig, goproxy: str | None) -> SumdbConfig:
-    """The same database, read through the first proxy in GOPROXY that says it proxies it."""
-    from gogate.http import HttpPolicy, http_get
+    """The same database, read through the first proxy in GOPROXY that says it proxies it.
+
+    As cmd/go: a proxy answering 404/410 for ``<proxy>/sumdb/<name>/supported`` is passed over; any
+    other failure is an error (InfrastructureError), never a reason to go to the database directly.
+    """
+    from gogate.http import HttpNotFound, HttpPolicy, http_get
 
     if config.explicit_url:
         return config
@@ -51,7 +55,7 @@ def through_proxy(config: SumdbConfig, goproxy: str | None) -> SumdbConfig:
                 policy=HttpPolicy(timeout=10, retries=0),
                 what="checksum database proxy",
             )
-        except InfrastructureError:
+        except HttpNotFound:
             continue
         return dataclasses.replace(config, url=base)
     return config

@@ -42,6 +42,8 @@ class SumdbCheck(Check):
         sumdb = facts.sumdb
         if sumdb is None:
             return CheckReport(error="the checksum-database facts were not gathered (a gogate bug)")
+        if sumdb.error is not None:
+            return CheckReport(error=sumdb.error)
         if sumdb.unavailable is not None:
             return CheckReport(skip_reason=f"no checksum database to ask: {sumdb.unavailable}")
         if sumdb.untrusted is not None:

@@ -415,11 +415,14 @@ class SumdbFacts:
     """Why no database was consulted at all (GOSUMDB=off)."""
     untrusted: str | None = None
     """The database itself failed verification (bad signature, fork, bad tile): no verdict counts."""
+    error: str | None = None
+    """The database could not be reached at all (the check is undecided)."""
 
 
 def gather_sumdb_facts(deps: DepsFacts, environ: Mapping[str, str], workers: int = 8) -> SumdbFacts:
     """Look every go.sum line up in GOSUMDB (through GOPROXY when it proxies the database)."""
     from gogate.deps.sumdb_verify import sumdb_client_for, sumdb_exclusion, verify_sum_lines
+    from gogate.errors import InfrastructureError
     from gogate.sumdb.errors import SumdbSecurityError
 
     paths: dict[SumLine, str] = {}
@@ -443,7 +446,10 @@ def gather_sumdb_facts(deps: DepsFacts, environ: Mapping[str, str], workers: int
                 to_check.append(line)
     if not to_check:
         return SumdbFacts(excluded=tuple(excluded), paths=paths)
-    client = sumdb_client_for(deps.settings, environ)
+    try:
+        client = sumdb_client_for(deps.settings, environ)
+    except InfrastructureError as error:
+        return SumdbFacts(excluded=tuple(excluded), paths=paths, error=error.message)
     if client is None:
         return SumdbFacts(excluded=tuple(excluded), paths=paths, unavailable="GOSUMDB is off")
     try:

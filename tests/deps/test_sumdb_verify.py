@@ -410,3 +410,17 @@ def test_infrastructure_error_class_is_what_an_unreachable_database_raises(
         pytest.raises(InfrastructureError, match="/lookup/example.com/a@v1.0.0"),
     ):
         client.lookup("example.com/a", "v1.0.0")
+
+
+def test_a_goproxy_that_is_down_is_an_error_not_a_reason_to_go_direct(
+    signer: sumdb_note.Signer, modules: list[Module], tmp_path: Path
+) -> None:
+    """cmd/go passes over a proxy only when it answers 404/410 for /supported; otherwise it fails."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with SumdbServer(_log(modules), signer, mount=f"/sumdb/{DB}") as proxy:
+        settings = {"GOSUMDB": signer.verifier_key(), "GOPROXY": f"http://127.0.0.1:{port},{proxy.url}"}
+        with pytest.raises(InfrastructureError, match=f"127.0.0.1:{port}"):
+            sumdb_client_for(settings, {"GOGATE_CACHE_DIR": str(tmp_path)}, retries=0)
+    assert proxy.requests == []

@@ -745,3 +745,19 @@ def test_full_mode_uses_private_modules_already_in_the_jobs_cache(deps: DepsRepo
     assert code == 0, output
     run, document = deps.check("--mode", "full", only="gosum")
     assert run.code == 0, run.out + run.err
+
+
+def test_a_goproxy_that_is_down_leaves_sumdb_undecided_and_the_rest_reported(
+    deps: DepsRepo, sumdb: SumdbServer
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # GOSUMDB names the database without a URL: it is reached through GOPROXY, which is down.
+    deps.gate.env.update({"GOSUMDB": sumdb.vkey, "GOPROXY": f"http://127.0.0.1:{port}"})
+    run, document = deps.check("--mode", "full", only="sumdb,gosum")
+    assert run.code == 3, run.out + run.err
+    checks = {c["id"]: c for c in document["checks"]}
+    assert checks["sumdb"]["status"] == "error" and f"127.0.0.1:{port}" in checks["sumdb"]["error"]
+    assert checks["gosum"]["status"] == "pass"
+    assert sumdb.requests == []  # never went to the database directly
