@@ -76,10 +76,13 @@ class GosumCheck(Check):
             for flag in deps.settings.get("GOFLAGS", "").split()
             if flag.lstrip("-").split("=", 1)[0] in ("modfile", "overlay")
         )
-        summary = f"{len(deps.modules)} module(s); needed lines decided by " + (
-            ", ".join(sorted({r.method for r in completeness.results}))
-            or f"go.mod alone ({completeness.unavailable})"
-        )
+        decided = [r for r in completeness.results if r.error is None]
+        if decided:
+            methods = ", ".join(sorted({r.method for r in decided}))
+            summary = f"{len(deps.modules)} module(s); needed lines decided by {methods} for {len(decided)}"
+        else:
+            why = completeness.unavailable or "Go could not load the modules"
+            summary = f"{len(deps.modules)} module(s); needed lines not decided by Go ({why})"
         return CheckReport(findings=findings, summary=summary)
 
     # --- well-formedness ------------------------------------------------------------------------
