@@ -82,7 +82,7 @@ class VendorCheck(Check):
         "vendor.irregular": "vendor/ is a symlink; go mod vendor writes a directory",
         "vendor.no-sum": "a vendored module has no go.sum line to authenticate it",
         "vendor.not-found": "no proxy in GOPROXY has the vendored module version",
-        "vendor.not-verified": "a vendored module could not be verified (no zip or no go.sum line)",
+        "vendor.not-verified": "a vendored module could not be verified: its zip could not be obtained",
     }
 
     def run(self, facts: Facts) -> CheckReport:
