@@ -7,7 +7,8 @@ How Go is run, and why:
   another Go: the snapshot is about the pinned one, and the running go must be it).
 * GOFLAGS from the environment without ``-mod``, ``-modfile`` and ``-overlay``: Go then picks its own
   default (``-mod=readonly``, or ``-mod=vendor`` when the module has a vendor/ directory), so the
-  snapshot sees the files the repository has and Go never writes go.mod or go.sum. ``-trimpath`` is
+  snapshot sees the files the repository has and Go never writes go.mod or go.sum. (In vendor mode
+  Go refuses ``go list -m all``; the build list is then vendor/modules.txt's.) ``-trimpath`` is
   added, which also keeps GOFLAGS non-empty (an empty variable would let a go env file's GOFLAGS in).
 * ``go build -trimpath -buildvcs=false``: without -trimpath the checkout path is in the binary; with
   VCS stamping every commit (and every uncommitted file, the snapshot itself included) would change
@@ -35,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from gogate import __version__
+from gogate.deps.modulestxt import read_modules_txt
+from gogate.errors import InputError
 from gogate.lockfile import DEFAULT_PLATFORMS, GogateLock
 from gogate.redact import redact
 from gogate.snapshot.depstate import dependency_state, find_module_files
@@ -170,6 +173,26 @@ def _build_list(text: str) -> list[ModuleRecord]:
                 sum=sum_value or None,
             )
         )
+    return records
+
+
+_VENDOR_ALL = "can't compute 'all' using the vendor directory"
+
+
+def _vendored_build_list(go: str, root: Path, env: Mapping[str, str]) -> list[ModuleRecord]:
+    """In vendor mode Go refuses ``go list -m all``: it builds from vendor/modules.txt, so that list
+    (after the main module(s)) is the build list. Go checks no sums there, so none are recorded."""
+    main = _build_list(_run_go(go, ["list", "-m", "-json"], cwd=root, env=env, stage="build list"))
+    try:
+        vendored = read_modules_txt(root, "vendor/modules.txt")
+    except InputError as error:
+        raise _Failed("build list", error.message) from error
+    records = list(main)
+    for module in vendored.modules if vendored is not None else ():
+        replacement = None
+        if module.replacement_path is not None:
+            replacement = ModuleReplacement(path=module.replacement_path, version=module.replacement_version)
+        records.append(ModuleRecord(path=module.path, version=module.version, replace=replacement, sum=None))
     return records
 
 
@@ -371,9 +394,15 @@ def gather_platform(
     try:
         _check_go_version(str(go), root, env, lock)
         digest = dependency_state(root, module_files).digest
-        build_list = _build_list(
-            _run_go(str(go), ["list", "-m", "-json", "all"], cwd=root, env=env, stage="build list")
-        )
+        try:
+            listed_modules = _run_go(
+                str(go), ["list", "-m", "-json", "all"], cwd=root, env=env, stage="build list"
+            )
+            build_list = _build_list(listed_modules)
+        except _Failed as failure:
+            if _VENDOR_ALL not in failure.message:
+                raise
+            build_list = _vendored_build_list(str(go), root, env)
         graph_json = _run_go(
             str(go),
             ["list", "-deps", "-json=ImportPath,Standard,Module", "./..."],

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from goenv_support import run_go
+
 from gogate.snapshot.compare import Kind, compare_snapshot
 from gogate.snapshot.gather import gather_platform, gather_snapshot
 from gogate.snapshot.model import PlatformSnapshot, Snapshot
@@ -156,3 +158,25 @@ def test_non_reproducible_build_is_caught_with_offsets(
     assert [(i.platform, i.severity) for i in items] == [("linux/amd64", "fail"), ("linux/arm64", "fail")]
     assert "first at offsets 0x" in items[0].message
     assert items[0].hint is not None and "-ldflags -X" in items[0].hint and "-trimpath" in items[0].hint
+
+
+def test_vendored_module_offline(project: GoProject, tmp_path: Path) -> None:
+    """Go builds from vendor/ by default when it exists; go list -m all is refused there, so the
+    build list comes from vendor/modules.txt. No module cache and no proxy are needed."""
+    app = write_app(project, tmp_path / "app")
+    vendored = run_go(project.go, ["mod", "vendor"], cwd=app, env=project.env)
+    assert vendored.returncode == 0, vendored.stderr
+    offline = {**project.env, "GOPROXY": "off", "GOMODCACHE": str(tmp_path / "empty-cache")}
+    gathering = gather_snapshot(
+        app, go=project.go, environ=offline, lock=project.lock, cache_root=project.cache_root
+    )
+    assert gathering.errors == {}
+    assert "vendor/modules.txt" in gathering.dependencies.files
+    for snap in gathering.platforms.values():
+        assert [(m.path, m.version, m.sum) for m in snap.build_list] == [
+            ("example.com/app", None, None),
+            ("example.com/armonly", "v1.0.0", None),
+            ("example.com/common", "v1.0.0", None),
+        ]
+        assert snap.builds["example.com/app"].difference is None
+    assert not (tmp_path / "empty-cache").exists() or not any((tmp_path / "empty-cache").iterdir())
