@@ -13,10 +13,14 @@ a ``trusted_root.json`` may be given instead (private Sigstore, or offline verif
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gogate.errors import InfrastructureError
 from gogate.signing.errors import SignatureError, SigningKeyError
 from gogate.signing.identity import CertificateIdentity
+
+if TYPE_CHECKING:
+    from sigstore.models import TrustedRoot
 
 __all__ = ["TrustConfig", "sign_keyless", "verify_bundle", "verify_bundle_policy"]
 
@@ -34,15 +38,16 @@ class TrustConfig:
     offline: bool = False
 
 
-def _trusted_root(trust: TrustConfig | None) -> object:
+def _trusted_root(trust: TrustConfig | None) -> TrustedRoot:
     from sigstore.errors import Error as SigstoreError
-    from sigstore.models import ClientTrustConfig, TrustedRoot
+    from sigstore.models import ClientTrustConfig
+    from sigstore.models import TrustedRoot as _TrustedRoot
     from sigstore_models.trustroot import v1 as trustroot_v1
 
     trust = trust or TrustConfig()
     if trust.trusted_root_json is not None:
         try:
-            return TrustedRoot(trustroot_v1.TrustedRoot.from_json(trust.trusted_root_json))
+            return _TrustedRoot(trustroot_v1.TrustedRoot.from_json(trust.trusted_root_json))
         except (ValueError, SigstoreError) as exc:
             raise SigningKeyError(f"trusted root is not a valid Sigstore trusted_root.json: {exc}") from None
     try:
@@ -62,11 +67,10 @@ def verify_bundle_policy(
     Raises :class:`SignatureError` with the verifier's reason when anything does not hold.
     """
     from sigstore.errors import Error as SigstoreError
-    from sigstore.models import Bundle, TrustedRoot
+    from sigstore.models import Bundle
     from sigstore.verify import Verifier
 
     root = _trusted_root(trust)
-    assert isinstance(root, TrustedRoot)
     try:
         bundle = Bundle.from_json(bundle_json)
     except (ValueError, SigstoreError) as exc:
