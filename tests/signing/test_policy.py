@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat import asn1
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from pydantic import ValidationError
 
 from gogate.signing import CertificateIdentity, SigningPolicy
+from gogate.signing.identity import certificate_identities, certificate_issuer
 
 GITHUB = "https://token.actions.githubusercontent.com"
 
@@ -63,3 +70,38 @@ def test_certificate_identity_requires_one_of_each() -> None:
         CertificateIdentity(issuer=GITHUB)
     with pytest.raises(ValueError, match="issuer"):
         CertificateIdentity(identity="a", issuer="b", issuer_regexp="c")
+
+
+def _cert_with(extensions: list[x509.ExtensionType]) -> x509.Certificate:
+    key = ec.generate_private_key(ec.SECP256R1())
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([]))
+        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ca")]))
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+        .not_valid_after(dt.datetime(2026, 1, 2, tzinfo=dt.UTC))
+    )
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=False)
+    return builder.sign(key, hashes.SHA256())
+
+
+def test_issuer_prefers_the_rfc5280_extension_and_falls_back_to_the_legacy_one() -> None:
+    legacy = x509.UnrecognizedExtension(x509.ObjectIdentifier("1.3.6.1.4.1.57264.1.1"), b"https://legacy")
+    v2 = x509.UnrecognizedExtension(
+        x509.ObjectIdentifier("1.3.6.1.4.1.57264.1.8"), asn1.encode_der("https://v2")
+    )
+    assert certificate_issuer(_cert_with([legacy])) == "https://legacy"
+    assert certificate_issuer(_cert_with([legacy, v2])) == "https://v2"
+    assert certificate_issuer(_cert_with([])) is None
+
+
+def test_identities_cover_email_uri_and_sigstore_othername() -> None:
+    other = x509.OtherName(x509.ObjectIdentifier("1.3.6.1.4.1.57264.1.7"), asn1.encode_der("user!host"))
+    san = x509.SubjectAlternativeName(
+        [x509.RFC822Name("a@example.com"), x509.UniformResourceIdentifier("https://ci/x"), other]
+    )
+    assert certificate_identities(_cert_with([san])) == ["a@example.com", "https://ci/x", "user!host"]
+    assert certificate_identities(_cert_with([])) == []
