@@ -73,15 +73,16 @@ def verify_bundle_policy(
     root = _trusted_root(trust)
     try:
         bundle = Bundle.from_json(bundle_json)
-    except (ValueError, SigstoreError) as exc:
+    except (ValueError, TypeError, KeyError, SigstoreError) as exc:
         raise SignatureError(f"not a valid Sigstore bundle: {exc}") from None
     try:
         verifier = Verifier(trusted_root=root)
         verifier.verify_artifact(data, bundle, policy)
     except SigstoreError as exc:
         raise SignatureError(f"Sigstore bundle does not verify: {exc}") from None
-    except ValueError as exc:
-        # Malformed pieces inside an otherwise parseable bundle (a bad certificate, a bad SCT list).
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        # Malformed pieces inside an otherwise parseable bundle (a bad certificate or SCT list, a
+        # key of a type the verifier does not expect): a forged bundle must fail, never crash.
         raise SignatureError(f"Sigstore bundle is malformed: {exc}") from None
 
 

@@ -237,3 +237,26 @@ def test_importing_the_library_does_not_load_sigstore() -> None:
     """The minimal merge-request path must not pay for sigstore's import (or need it installed)."""
     code = "import sys, gogate.signing; sys.exit('sigstore' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_mangled_bundles_fail_cleanly(signed: Signed, trust: TrustConfig) -> None:
+    """Byte flips all over a bundle's binary fields give SignatureError, never another exception."""
+    bundle = json.loads(signed.bundle_json)
+    entry = _entry(bundle)
+    targets = [
+        (bundle["verificationMaterial"]["certificate"], "rawBytes"),
+        (bundle["messageSignature"], "signature"),
+        (entry, "canonicalizedBody"),
+        (entry["logId"], "keyId"),
+        (entry["inclusionPromise"], "signedEntryTimestamp"),
+    ]
+    for holder, name in targets:
+        original = holder[name]
+        for at in range(0, len(base64.b64decode(original)), 37):
+            holder[name] = _flip_b64(original, at)
+            with pytest.raises(SignatureError):
+                verify_bundle(
+                    DATA, json.dumps(bundle).encode(), identity=WORKFLOW, issuer=GITHUB, trust=trust
+                )
+        holder[name] = original
+    verify_bundle(DATA, json.dumps(bundle).encode(), identity=WORKFLOW, issuer=GITHUB, trust=trust)
