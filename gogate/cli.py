@@ -166,10 +166,13 @@ def _parser() -> argparse.ArgumentParser:
         )
     verify.add_argument("--platform", metavar="OS/ARCH", help="default: from the file name or pkg/tool")
 
+    _add_snapshot_commands(commands)
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of a report, .gogate.yaml or gogate.lock"
     )
-    schema.add_argument("which", nargs="?", choices=["report", "config", "lock"], default="report")
+    schema.add_argument(
+        "which", nargs="?", choices=["report", "config", "lock", "snapshot"], default="report"
+    )
     commands.add_parser("checks", help="list the checks and their rule ids (for severities)")
     return parser
 
@@ -318,6 +321,70 @@ def _check_dl_base(url: str) -> None:
     raise UsageError(f"--dl-base {redact(url)}: must be an https URL (http only on loopback)")
 
 
+def _add_snapshot_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    snapshot = commands.add_parser(
+        "snapshot",
+        help="multi-architecture snapshots: create, verify (the nightly audit), sign",
+        description="gogate.snapshot.json records, per platform, the pinned toolchain's hashes, the "
+        "dependency state, the build list, the package graph and the SHA-256 of reproducible builds.",
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = snapshot.add_subparsers(dest="snapshot_command", metavar="ACTION")
+    actions.required = True
+    create = actions.add_parser("create", help="measure every platform and write gogate.snapshot.json")
+    create.add_argument(
+        "--platform",
+        action="append",
+        metavar="OS/ARCH",
+        dest="platforms",
+        help="platform to record (repeatable; default linux/amd64 and linux/arm64)",
+    )
+    create.add_argument(
+        "--main", action="append", metavar="PKG", help="main package to build (default: every one)"
+    )
+    verify = actions.add_parser("verify", help="re-measure and compare with the snapshot (and its signature)")
+    verify.add_argument("--junit", metavar="FILE", help="JUnit XML: one testsuite per platform")
+    verify.add_argument("--key", metavar="PUBLIC.pem", help="verify the cosign-compatible signature")
+    verify.add_argument("--certificate-identity", metavar="ID", help="verify the Sigstore bundle's signer")
+    verify.add_argument("--certificate-oidc-issuer", metavar="URL", help="the signer's OIDC issuer")
+    verify.add_argument("--trusted-root", metavar="FILE", help="Sigstore trusted root (default: public)")
+    sign = actions.add_parser("sign", help="sign gogate.snapshot.json (key, or keyless in CI)")
+    sign.add_argument("--key", metavar="PRIVATE.key", help="cosign-compatible private key (COSIGN_PASSWORD)")
+    for action in (create, verify, sign):
+        action.add_argument("path", nargs="?", default=".", help="repository root (default: .)")
+    for action in (create, verify):
+        action.add_argument("--go", metavar="PATH", help="the go command (default: go on PATH)")
+
+
+def _run_snapshot_command(args: argparse.Namespace, environ: Mapping[str, str], stdout: TextIO) -> ExitCode:
+    from gogate.snapshot import commands as snapshot
+
+    root = Path(args.path).resolve()
+    if args.snapshot_command == "create":
+        platforms = args.platforms or ["linux/amd64", "linux/arm64"]
+        outcome = snapshot.run_create(root, platforms, go=args.go, environ=environ, main_packages=args.main)
+    elif args.snapshot_command == "verify":
+        signature = snapshot.SignatureOptions(
+            public_key=Path(args.key) if args.key else None,
+            identity=args.certificate_identity,
+            issuer=args.certificate_oidc_issuer,
+            trusted_root=Path(args.trusted_root) if args.trusted_root else None,
+        )
+        junit = Path(args.junit) if args.junit else None
+        outcome = snapshot.run_verify(root, go=args.go, environ=environ, signature=signature, junit=junit)
+    else:
+        password = environ.get("COSIGN_PASSWORD")
+        outcome = snapshot.run_sign(
+            root,
+            key=Path(args.key) if args.key else None,
+            password=password.encode() if password is not None else None,
+            identity_token=environ.get("SIGSTORE_ID_TOKEN"),
+        )
+    stdout.write("".join(redact(line) + "\n" for line in outcome.lines))
+    return outcome.code
+
+
 def _run_toolchain_command(args: argparse.Namespace, environ: Mapping[str, str], stdout: TextIO) -> ExitCode:
     from gogate.commands import ToolchainOptions, run_lock, verify_archive_file, verify_goroot
     from gogate.toolchain_reference import cache_dir
@@ -358,6 +425,10 @@ def _run_schema(which: str, stdout: TextIO) -> ExitCode:
         from gogate.lockfile import lock_json_schema
 
         schema = dict(lock_json_schema())
+    elif which == "snapshot":
+        from gogate.snapshot.model import snapshot_json_schema
+
+        schema = dict(snapshot_json_schema())
     else:
         from gogate.report import report_json_schema
 
@@ -398,6 +469,8 @@ def main(
             return int(_run_schema(args.which, stdout))
         if args.command in ("toolchain", "lock"):
             return int(_run_toolchain_command(args, environ, stdout))
+        if args.command == "snapshot":
+            return int(_run_snapshot_command(args, environ, stdout))
         return int(_run_list(stdout))
     except GogateError as error:
         stderr.write(f"gogate: error: {redact(error.diagnostics())}\n")

@@ -1,0 +1,253 @@
+"""``gogate snapshot create | verify | sign``: the commands around gogate.snapshot.json.
+
+Why commands of their own (not only a check): creating and signing write files, which ``gogate
+check`` never does; ``verify`` is the nightly audit and prints one verdict per recorded item, with
+a JUnit report of one testsuite per platform plus one for the cross-platform comparison.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gogate import __version__
+from gogate.commands import Outcome
+from gogate.errors import InputError, UsageError
+from gogate.exitcodes import ExitCode
+from gogate.lockfile import LOCK_FILE_NAME, GogateLock, gather_lock_facts
+from gogate.snapshot.model import SNAPSHOT_FILE_NAME
+
+__all__ = [
+    "SNAPSHOT_FILE_NAME",
+    "SignatureOptions",
+    "run_create",
+    "run_sign",
+    "run_verify",
+]
+
+KEY_SIGNATURE_SUFFIX = ".sig"
+BUNDLE_SUFFIX = ".sigstore.json"
+CROSS_PLATFORM_SUITE = "cross-platform"
+
+
+@dataclass(frozen=True)
+class SignatureOptions:
+    """How ``verify`` checks the snapshot's signature (none given: an existing signature is an error)."""
+
+    public_key: Path | None = None
+    identity: str | None = None
+    issuer: str | None = None
+    trusted_root: Path | None = None
+
+    @property
+    def given(self) -> bool:
+        return self.public_key is not None or self.identity is not None
+
+
+def _go(go: str | None, environ: Mapping[str, str]) -> str:
+    found = go or shutil.which("go", path=environ.get("PATH", ""))
+    if not found:
+        raise UsageError("no go command: put the pinned Go on PATH or pass --go")
+    return found
+
+
+def _build_cache(environ: Mapping[str, str]) -> Path | None:
+    """GOGATE_SNAPSHOT_BUILD_CACHE keeps the two build caches per platform between runs (faster
+    nightly audits; the builds still run twice, in separate caches). Default: fresh caches."""
+    value = environ.get("GOGATE_SNAPSHOT_BUILD_CACHE")
+    return Path(value) if value else None
+
+
+def _lock(root: Path) -> GogateLock:
+    lock = gather_lock_facts(root).lock
+    if lock is None:
+        raise InputError(
+            LOCK_FILE_NAME,
+            "is missing: the snapshot records the toolchain hashes gogate.lock pins",
+            remediation="run `gogate lock` first",
+        )
+    return lock
+
+
+def run_create(
+    root: Path,
+    platforms: Sequence[str],
+    *,
+    go: str | None,
+    environ: Mapping[str, str],
+    main_packages: Sequence[str] | None = None,
+) -> Outcome:
+    """Measure every platform and write gogate.snapshot.json; nothing is written if one failed."""
+    from gogate.snapshot.gather import gather_snapshot
+    from gogate.snapshot.model import write_snapshot
+
+    gathering = gather_snapshot(
+        root,
+        platforms,
+        go=_go(go, environ),
+        environ=environ,
+        lock=_lock(root),
+        main_packages=main_packages,
+        cache_root=_build_cache(environ),
+    )
+    if gathering.errors:
+        lines = [f"{SNAPSHOT_FILE_NAME} not written: a platform could not be measured"]
+        for platform, error in sorted(gathering.errors.items()):
+            lines.append(f"  {platform}: {error.stage}: {error.message}")
+            if error.remediation:
+                lines.append(f"    fix: {error.remediation}")
+        return Outcome(ExitCode.GATE_FAILED, lines)
+    changes = write_snapshot(
+        root / SNAPSHOT_FILE_NAME, gathering.snapshot(generated_by=f"gogate {__version__}")
+    )
+    if not changes:
+        return Outcome(ExitCode.PASSED, [f"{SNAPSHOT_FILE_NAME} is up to date ({', '.join(platforms)})"])
+    return Outcome(ExitCode.PASSED, [f"wrote {SNAPSHOT_FILE_NAME}:", *(f"  {line}" for line in changes)])
+
+
+def _verify_signature(root: Path, data: bytes, options: SignatureOptions) -> list[tuple[str, bool, str]]:
+    """(testcase name, passed, message) for the signature, or nothing when none is involved."""
+    from gogate.signing import SignatureError, verify_blob
+
+    key_signature = root / f"{SNAPSHOT_FILE_NAME}{KEY_SIGNATURE_SUFFIX}"
+    bundle = root / f"{SNAPSHOT_FILE_NAME}{BUNDLE_SUFFIX}"
+    if not options.given:
+        present = [path.name for path in (key_signature, bundle) if path.exists()]
+        if present:
+            raise UsageError(
+                f"{', '.join(present)} present but no verification policy given",
+                remediation="pass --key PUBLIC.pem, or --certificate-identity and --certificate-oidc-issuer",
+            )
+        return []
+    try:
+        if options.public_key is not None:
+            if not key_signature.is_file():
+                return [("signature", False, f"{key_signature.name} is missing: the snapshot is not signed")]
+            verify_blob(data, key_signature.read_bytes(), options.public_key.read_bytes())
+            return [("signature", True, f"signed by the key {options.public_key}")]
+        from gogate.signing import verify_bundle
+        from gogate.signing.keyless import TrustConfig
+
+        if not bundle.is_file():
+            return [("signature", False, f"{bundle.name} is missing: the snapshot is not signed")]
+        if options.issuer is None:
+            raise UsageError("--certificate-identity needs --certificate-oidc-issuer")
+        assert options.identity is not None
+        trust = (
+            TrustConfig(trusted_root_json=options.trusted_root.read_bytes())
+            if options.trusted_root is not None
+            else None
+        )
+        verify_bundle(
+            data, bundle.read_bytes(), identity=options.identity, issuer=options.issuer, trust=trust
+        )
+        return [("signature", True, f"signed by {options.identity} ({options.issuer})")]
+    except SignatureError as error:
+        return [("signature", False, f"the signature does not verify: {error}")]
+    except OSError as error:
+        raise InputError(str(error.filename or ""), f"cannot be read: {error.strerror or error}") from error
+
+
+def run_verify(
+    root: Path,
+    *,
+    go: str | None,
+    environ: Mapping[str, str],
+    signature: SignatureOptions,
+    junit: Path | None = None,
+) -> Outcome:
+    """The nightly audit: the signature, then every platform re-measured and compared."""
+    from gogate.snapshot.compare import compare_snapshot
+    from gogate.snapshot.gather import gather_snapshot
+    from gogate.snapshot.model import read_snapshot
+
+    recorded = read_snapshot(root, SNAPSHOT_FILE_NAME)
+    if recorded is None:
+        raise InputError(SNAPSHOT_FILE_NAME, "is missing", remediation="run `gogate snapshot create`")
+    signed = _verify_signature(root, (root / SNAPSHOT_FILE_NAME).read_bytes(), signature)
+    gathering = gather_snapshot(
+        root,
+        sorted(recorded.platforms),
+        go=_go(go, environ),
+        environ=environ,
+        lock=_lock(root),
+        cache_root=_build_cache(environ),
+    )
+    items = compare_snapshot(recorded, gathering)
+    lines: list[str] = []
+    failed = any(not passed for _, passed, _ in signed)
+    for name, passed, message in signed:
+        lines.append(f"{'ok' if passed else 'FAIL'} {name}: {message}")
+    for item in items:
+        if item.severity in ("fail", "error"):
+            failed = True
+            where = item.platform or CROSS_PLATFORM_SUITE
+            lines.append(f"FAIL {where}: {item.message}")
+            if item.expected is not None or item.found is not None:
+                lines.append(f"    expected: {item.expected}  found: {item.found}")
+            if item.hint:
+                lines.append(f"    hint: {item.hint}")
+    passed_items = sum(1 for item in items if item.severity not in ("fail", "error"))
+    lines.append(
+        f"snapshot {'FAILED' if failed else 'verified'}: {len(items)} item(s) over "
+        f"{len(recorded.platforms)} platform(s), {passed_items} as recorded"
+    )
+    if junit is not None:
+        junit.write_text(_junit(items, signed), encoding="utf-8")
+    return Outcome(ExitCode.GATE_FAILED if failed else ExitCode.PASSED, lines)
+
+
+def _junit(items: Sequence[object], signed: Sequence[tuple[str, bool, str]]) -> str:
+    """One testsuite per platform, one for the cross-platform comparison (and the signature)."""
+    from junit_xml import TestCase, TestSuite, to_xml_report_string
+
+    from gogate.snapshot.compare import SnapshotItem
+
+    suites: dict[str, list[TestCase]] = {}
+    names: dict[str, set[str]] = {}
+    for item in items:
+        assert isinstance(item, SnapshotItem)
+        suite = item.platform or CROSS_PLATFORM_SUITE
+        base = f"{item.kind} {item.subject}"
+        taken = names.setdefault(suite, set())
+        name, number = base, 1
+        while name in taken:
+            number += 1
+            name = f"{base} ({number})"
+        taken.add(name)
+        case = TestCase(name, classname=f"snapshot.{suite}", elapsed_sec=0.0)
+        if item.severity == "fail":
+            case.add_failure_info(message=item.message, output=item.hint or "")
+        elif item.severity == "error":
+            case.add_error_info(message=item.message)
+        suites.setdefault(suite, []).append(case)
+    for name, passed, message in signed:
+        case = TestCase(name, classname=f"snapshot.{CROSS_PLATFORM_SUITE}", elapsed_sec=0.0)
+        if not passed:
+            case.add_failure_info(message=message)
+        suites.setdefault(CROSS_PLATFORM_SUITE, []).append(case)
+    ordered = sorted(suites.items(), key=lambda entry: (entry[0] == CROSS_PLATFORM_SUITE, entry[0]))
+    return str(to_xml_report_string([TestSuite(name, cases) for name, cases in ordered]))
+
+
+def run_sign(root: Path, *, key: Path | None, password: bytes | None, identity_token: str | None) -> Outcome:
+    """Sign gogate.snapshot.json with a cosign-compatible key, or keyless with Sigstore (CI's OIDC)."""
+    path = root / SNAPSHOT_FILE_NAME
+    if not path.is_file():
+        raise InputError(SNAPSHOT_FILE_NAME, "is missing", remediation="run `gogate snapshot create`")
+    data = path.read_bytes()
+    if key is not None:
+        from gogate.signing import sign_blob
+
+        target = root / f"{SNAPSHOT_FILE_NAME}{KEY_SIGNATURE_SUFFIX}"
+        target.write_bytes(sign_blob(data, key.read_bytes(), password) + b"\n")
+        return Outcome(ExitCode.PASSED, [f"wrote {target.name} (cosign-compatible, key {key})"])
+    if identity_token is None:
+        raise UsageError("snapshot sign: pass --key PRIVATE.key, or run in CI with an OIDC identity token")
+    from gogate.signing import sign_keyless
+
+    target = root / f"{SNAPSHOT_FILE_NAME}{BUNDLE_SUFFIX}"
+    target.write_bytes(sign_keyless(data, identity_token=identity_token))
+    return Outcome(ExitCode.PASSED, [f"wrote {target.name} (Sigstore bundle)"])
