@@ -185,6 +185,7 @@ _GATE_CHECKS = (
     "modcache",
     "vendor",
     "sumdb",
+    "snapshot",
 )
 
 

@@ -58,6 +58,11 @@ def gather_facts(config: Config, environ: Mapping[str, str]) -> Facts:
     facts = Facts(repo=repo, toolchain=toolchain, lock=lock, goroot=goroot, archives=archives)
     if needs & _DEPS_NEEDS:
         facts = _with_dependency_facts(facts, needs, config, environ)
+    if Need.SNAPSHOT in needs:
+        from gogate.facts.snapshot import gather_snapshot_facts
+
+        snapshot = gather_snapshot_facts(config.root, toolchain, lock, environ)
+        facts = dataclasses.replace(facts, snapshot=snapshot)
     return facts
 
 

@@ -138,8 +138,8 @@ class TestRepositoryFileCannotWaiveTheGate:
             ("skip: [pins]\n", "only/skip: pins decide the gate"),
             (
                 "only: [goenv]\n",
-                "only/skip: pins, toolchain, lock, goroot, toolchain-archive, gosum, modcache, vendor, sumdb "
-                "decide",
+                "only/skip: pins, toolchain, lock, goroot, toolchain-archive, gosum, modcache, vendor, "
+                "sumdb, snapshot decide",
             ),
             ("skip: [vendor, modcache]\n", "only/skip: modcache, vendor decide"),
             ("reports: {junit: ../x.xml}\n", "reports.junit: '../x.xml' must be a relative path"),

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     # Only for annotations: importing the dependency facts costs start-up time that a
     # pins-only merge-request run should not pay.
     from gogate.facts.deps import CompletenessFacts, DepsFacts, ModcacheFacts, SumdbFacts, VendorContentFacts
+    from gogate.facts.snapshot import SnapshotFacts
 
 __all__ = ["Check", "CheckReport", "Facts", "Mode", "Need"]
 
@@ -54,6 +55,8 @@ class Need(enum.StrEnum):
     """Vendored files compared with the verified module zips."""
     SUMDB = "sumdb"
     """go.sum lines looked up in the checksum database (network)."""
+    SNAPSHOT = "snapshot"
+    """gogate.snapshot.json re-measured on every recorded platform (runs go builds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class Facts:
     modcache: ModcacheFacts | None = None
     vendor_content: VendorContentFacts | None = None
     sumdb: SumdbFacts | None = None
+    snapshot: SnapshotFacts | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from gogate.checks.interface import Check
 from gogate.checks.lock import LockCheck
 from gogate.checks.modcache import ModcacheCheck
 from gogate.checks.pins import PinsCheck
+from gogate.checks.snapshot import SnapshotCheck
 from gogate.checks.sumdb import SumdbCheck
 from gogate.checks.toolchain import ToolchainCheck
 from gogate.checks.toolchain_archive import ToolchainArchiveCheck
@@ -32,6 +33,7 @@ CHECKS: dict[str, Check] = {
         ModcacheCheck(),
         VendorCheck(),
         SumdbCheck(),
+        SnapshotCheck(),
     )
 }
 

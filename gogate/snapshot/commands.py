@@ -53,7 +53,7 @@ def _go(go: str | None, environ: Mapping[str, str]) -> str:
     return found
 
 
-def _build_cache(environ: Mapping[str, str]) -> Path | None:
+def build_cache(environ: Mapping[str, str]) -> Path | None:
     """GOGATE_SNAPSHOT_BUILD_CACHE keeps the two build caches per platform between runs (faster
     nightly audits; the builds still run twice, in separate caches). Default: fresh caches."""
     value = environ.get("GOGATE_SNAPSHOT_BUILD_CACHE")
@@ -90,7 +90,7 @@ def run_create(
         environ=environ,
         lock=_lock(root),
         main_packages=main_packages,
-        cache_root=_build_cache(environ),
+        cache_root=build_cache(environ),
     )
     if gathering.errors:
         lines = [f"{SNAPSHOT_FILE_NAME} not written: a platform could not be measured"]
@@ -173,7 +173,7 @@ def run_verify(
         go=_go(go, environ),
         environ=environ,
         lock=_lock(root),
-        cache_root=_build_cache(environ),
+        cache_root=build_cache(environ),
     )
     items = compare_snapshot(recorded, gathering)
     lines: list[str] = []
