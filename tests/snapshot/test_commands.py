@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from signing.local_sigstore import LocalSigstore
 
 from gogate.cli import main
 from gogate.lockfile import render_lock
@@ -146,3 +147,35 @@ def test_missing_lock_and_missing_snapshot_are_input_errors(project: GoProject, 
     assert created.code == 2 and "gogate.lock" in created.err
     verified = _gogate(project, "snapshot", "verify", str(bare))
     assert verified.code == 2 and "gogate.snapshot.json" in verified.err
+
+
+def test_sigstore_bundle_from_the_right_identity_only(project: GoProject, repo: Path, tmp_path: Path) -> None:
+    """Keyless: a bundle from a test-made Sigstore instance (its own Fulcio CA, CT log and Rekor)."""
+    instance = LocalSigstore()
+    root = tmp_path / "trusted_root.json"
+    root.write_bytes(instance.trusted_root_json())
+    workflow = "https://github.com/acme/app/.github/workflows/nightly.yml@refs/heads/main"
+    issuer = "https://token.actions.githubusercontent.com"
+    snapshot = repo / "gogate.snapshot.json"
+    signed = instance.sign(snapshot.read_bytes(), identity=workflow, issuer=issuer)
+    (repo / "gogate.snapshot.json.sigstore.json").write_bytes(signed.bundle_json)
+
+    def verify(identity: str) -> Result:
+        return _gogate(
+            project,
+            "snapshot",
+            "verify",
+            str(repo),
+            "--certificate-identity",
+            identity,
+            "--certificate-oidc-issuer",
+            issuer,
+            "--trusted-root",
+            str(root),
+        )
+
+    assert verify(workflow).code == 0
+    wrong = verify(workflow.replace("nightly.yml", "evil.yml"))
+    assert wrong.code == 1 and "FAIL signature" in wrong.out
+    snapshot.write_text(snapshot.read_text().replace('"generated_by": "', '"generated_by": "x', 1))
+    assert verify(workflow).code == 1
