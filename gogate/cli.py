@@ -349,6 +349,11 @@ def _add_snapshot_commands(commands: argparse._SubParsersAction[argparse.Argumen
     verify.add_argument("--certificate-identity", metavar="ID", help="verify the Sigstore bundle's signer")
     verify.add_argument("--certificate-oidc-issuer", metavar="URL", help="the signer's OIDC issuer")
     verify.add_argument("--trusted-root", metavar="FILE", help="Sigstore trusted root (default: public)")
+    verify.add_argument(
+        "--config",
+        metavar="FILE",
+        help="pipeline config with snapshot_signature: (never the repository's .gogate.yaml) [GOGATE_CONFIG]",
+    )
     sign = actions.add_parser("sign", help="sign gogate.snapshot.json (key, or keyless in CI)")
     sign.add_argument("--key", metavar="PRIVATE.key", help="cosign-compatible private key (COSIGN_PASSWORD)")
     for action in (create, verify, sign):
@@ -365,11 +370,12 @@ def _run_snapshot_command(args: argparse.Namespace, environ: Mapping[str, str], 
         platforms = args.platforms or ["linux/amd64", "linux/arm64"]
         outcome = snapshot.run_create(root, platforms, go=args.go, environ=environ, main_packages=args.main)
     elif args.snapshot_command == "verify":
-        signature = snapshot.SignatureOptions(
-            public_key=Path(args.key) if args.key else None,
+        signature = snapshot.signing_policy(
+            key=args.key,
             identity=args.certificate_identity,
             issuer=args.certificate_oidc_issuer,
-            trusted_root=Path(args.trusted_root) if args.trusted_root else None,
+            trusted_root=args.trusted_root,
+            config_file=args.config or environ.get("GOGATE_CONFIG"),
         )
         junit = Path(args.junit) if args.junit else None
         outcome = snapshot.run_verify(root, go=args.go, environ=environ, signature=signature, junit=junit)

@@ -77,6 +77,12 @@ class FileConfig(BaseModel):
     reports: _FileReports | None = None
     archives: list[str] | None = None
     download_archives: bool | None = None
+    snapshot_signature: dict[str, str] | None = Field(
+        default=None,
+        description="Who may sign gogate.snapshot.json (gogate snapshot verify): {key: PUBLIC.pem} or "
+        "{identity|identity_regexp, issuer|issuer_regexp, trusted_root?}. Only from a config file the "
+        "pipeline names, never the repository's own.",
+    )
 
     @field_validator("severity", mode="before")
     @classmethod
@@ -337,6 +343,12 @@ def build_config(
         raise ConfigError(
             f"{pin_origin}: pin file {pin_file!r} must be a path inside the repository",
             remediation="give it relative to the repository root, e.g. go.version or build/go.version",
+        )
+    if repository_file and file_config.snapshot_signature is not None:
+        raise ConfigError(
+            f"{config_file}: snapshot_signature: who may sign the snapshot can only be set in a config "
+            "file the pipeline names (--config, GOGATE_CONFIG)",
+            remediation="move snapshot_signature to the pipeline's own config file",
         )
     if repository_file and file_config.go is not None:
         # Otherwise a merge request could ship a wrapper script and have gogate verify that instead.

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
 
 from gogate import __version__
 from gogate.commands import Outcome
@@ -19,9 +21,12 @@ from gogate.exitcodes import ExitCode
 from gogate.lockfile import LOCK_FILE_NAME, GogateLock, gather_lock_facts
 from gogate.snapshot.model import SNAPSHOT_FILE_NAME
 
+if TYPE_CHECKING:
+    from gogate.signing import SigningPolicy
+
 __all__ = [
     "SNAPSHOT_FILE_NAME",
-    "SignatureOptions",
+    "signing_policy",
     "run_create",
     "run_sign",
     "run_verify",
@@ -30,20 +35,6 @@ __all__ = [
 KEY_SIGNATURE_SUFFIX = ".sig"
 BUNDLE_SUFFIX = ".sigstore.json"
 CROSS_PLATFORM_SUITE = "cross-platform"
-
-
-@dataclass(frozen=True)
-class SignatureOptions:
-    """How ``verify`` checks the snapshot's signature (none given: an existing signature is an error)."""
-
-    public_key: Path | None = None
-    identity: str | None = None
-    issuer: str | None = None
-    trusted_root: Path | None = None
-
-    @property
-    def given(self) -> bool:
-        return self.public_key is not None or self.identity is not None
 
 
 def _go(go: str | None, environ: Mapping[str, str]) -> str:
@@ -107,43 +98,73 @@ def run_create(
     return Outcome(ExitCode.PASSED, [f"wrote {SNAPSHOT_FILE_NAME}:", *(f"  {line}" for line in changes)])
 
 
-def _verify_signature(root: Path, data: bytes, options: SignatureOptions) -> list[tuple[str, bool, str]]:
+def signing_policy(
+    *,
+    key: str | None,
+    identity: str | None,
+    issuer: str | None,
+    trusted_root: str | None,
+    config_file: str | None,
+) -> SigningPolicy | None:
+    """Who may sign: the flags, else ``snapshot_signature`` in a config file the pipeline names.
+
+    Never the repository's own .gogate.yaml: whoever can change the snapshot in a merge request could
+    then also name the key that signed it.
+    """
+    from gogate.signing import SigningPolicy
+
+    given = {"key": key, "identity": identity, "issuer": issuer, "trusted_root": trusted_root}
+    try:
+        if any(value is not None for value in given.values()):
+            return SigningPolicy.model_validate(
+                {name: value for name, value in given.items() if value is not None}
+            )
+        if config_file is None:
+            return None
+        from gogate.config import load_file_config
+
+        path = Path(config_file)
+        settings = load_file_config(path.parent, path.name).snapshot_signature
+        return None if settings is None else SigningPolicy.model_validate(settings)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = f"{config_file}: snapshot_signature" if config_file and not any(given.values()) else "flags"
+        raise UsageError(f"{where}: {problem['msg']}") from None
+
+
+def _verify_signature(root: Path, data: bytes, policy: SigningPolicy | None) -> list[tuple[str, bool, str]]:
     """(testcase name, passed, message) for the signature, or nothing when none is involved."""
-    from gogate.signing import SignatureError, verify_blob
+    from gogate.signing import SignatureError, verify_blob, verify_bundle_policy
+    from gogate.signing.keyless import TrustConfig
 
     key_signature = root / f"{SNAPSHOT_FILE_NAME}{KEY_SIGNATURE_SUFFIX}"
     bundle = root / f"{SNAPSHOT_FILE_NAME}{BUNDLE_SUFFIX}"
-    if not options.given:
+    if policy is None:
         present = [path.name for path in (key_signature, bundle) if path.exists()]
         if present:
             raise UsageError(
                 f"{', '.join(present)} present but no verification policy given",
-                remediation="pass --key PUBLIC.pem, or --certificate-identity and --certificate-oidc-issuer",
+                remediation="pass --key PUBLIC.pem, or --certificate-identity and --certificate-oidc-issuer, "
+                "or snapshot_signature in a config file the pipeline names (--config, GOGATE_CONFIG)",
             )
         return []
     try:
-        if options.public_key is not None:
+        if policy.key is not None:
             if not key_signature.is_file():
                 return [("signature", False, f"{key_signature.name} is missing: the snapshot is not signed")]
-            verify_blob(data, key_signature.read_bytes(), options.public_key.read_bytes())
-            return [("signature", True, f"signed by the key {options.public_key}")]
-        from gogate.signing import verify_bundle
-        from gogate.signing.keyless import TrustConfig
-
+            verify_blob(data, key_signature.read_bytes(), policy.key.read_bytes())
+            return [("signature", True, f"signed by the key {policy.key}")]
         if not bundle.is_file():
             return [("signature", False, f"{bundle.name} is missing: the snapshot is not signed")]
-        if options.issuer is None:
-            raise UsageError("--certificate-identity needs --certificate-oidc-issuer")
-        assert options.identity is not None
         trust = (
-            TrustConfig(trusted_root_json=options.trusted_root.read_bytes())
-            if options.trusted_root is not None
+            TrustConfig(trusted_root_json=policy.trusted_root.read_bytes())
+            if policy.trusted_root is not None
             else None
         )
-        verify_bundle(
-            data, bundle.read_bytes(), identity=options.identity, issuer=options.issuer, trust=trust
-        )
-        return [("signature", True, f"signed by {options.identity} ({options.issuer})")]
+        identity = policy.certificate_identity()
+        verify_bundle_policy(data, bundle.read_bytes(), identity, trust=trust)
+        signer = policy.identity or f"/{policy.identity_regexp}/"
+        return [("signature", True, f"signed by {signer} ({policy.issuer or policy.issuer_regexp})")]
     except SignatureError as error:
         return [("signature", False, f"the signature does not verify: {error}")]
     except OSError as error:
@@ -155,7 +176,7 @@ def run_verify(
     *,
     go: str | None,
     environ: Mapping[str, str],
-    signature: SignatureOptions,
+    signature: SigningPolicy | None,
     junit: Path | None = None,
 ) -> Outcome:
     """The nightly audit: the signature, then every platform re-measured and compared."""

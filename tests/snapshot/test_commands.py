@@ -179,3 +179,24 @@ def test_sigstore_bundle_from_the_right_identity_only(project: GoProject, repo: 
     assert wrong.code == 1 and "FAIL signature" in wrong.out
     snapshot.write_text(snapshot.read_text().replace('"generated_by": "', '"generated_by": "x', 1))
     assert verify(workflow).code == 1
+
+
+def test_signing_policy_comes_from_the_pipeline_config_never_the_repository(
+    project: GoProject, repo: Path, tmp_path: Path
+) -> None:
+    private, public = generate_key_pair(b"")
+    (tmp_path / "cosign.key").write_bytes(private)
+    (tmp_path / "cosign.pub").write_bytes(public)
+    assert _gogate(project, "snapshot", "sign", str(repo), "--key", str(tmp_path / "cosign.key")).code == 0
+    pipeline = tmp_path / "pipeline.yaml"
+    pipeline.write_text(f"snapshot_signature:\n  key: {tmp_path / 'cosign.pub'}\n")
+    assert _gogate(project, "snapshot", "verify", str(repo), env={"GOGATE_CONFIG": str(pipeline)}).code == 0
+    # The repository's own config may not name who signs: verify ignores it, check refuses it.
+    (repo / ".gogate.yaml").write_text(f"snapshot_signature:\n  key: {tmp_path / 'cosign.pub'}\n")
+    assert _gogate(project, "snapshot", "verify", str(repo)).code == 2
+    refused = _gogate(project, "check", str(repo), "--only", "pins")
+    assert refused.code == 2 and "snapshot_signature" in refused.err
+    # A malformed policy is a usage error naming it.
+    pipeline.write_text("snapshot_signature:\n  identity: someone\n")
+    bad = _gogate(project, "snapshot", "verify", str(repo), env={"GOGATE_CONFIG": str(pipeline)})
+    assert bad.code == 2 and "snapshot_signature" in bad.err
