@@ -37,6 +37,7 @@ class SnapshotCheck(Check):
         "snapshot.cross-platform": "platforms differ in dependency state, or a new platform-only module",
         "snapshot.not-reproducible": "two builds of the same platform differ",
         "snapshot.not-measured": "a platform could not be measured (build failed, unsupported, no go)",
+        "snapshot.signature-unchecked": "the snapshot is signed; its signature is checked by snapshot verify",
     }
 
     def run(self, facts: Facts) -> CheckReport:
@@ -48,6 +49,18 @@ class SnapshotCheck(Check):
         if snapshot.skip_reason is not None:
             return CheckReport(skip_reason=snapshot.skip_reason)
         findings = [self._item(item) for item in snapshot.items]
+        findings.extend(
+            self.finding(
+                "signature-unchecked",
+                Status.WARN,
+                name,
+                f"{name} is not verified by this check: the pipeline's policy is given to "
+                "`gogate snapshot verify`",
+                path=name,
+                remediation="run `gogate snapshot verify` with the key or identity in the same job",
+            )
+            for name in snapshot.signatures
+        )
         platforms = sorted({item.platform for item in snapshot.items if item.platform is not None})
         return CheckReport(findings=findings, summary=f"{len(findings)} item(s) on {', '.join(platforms)}")
 

@@ -26,12 +26,14 @@ class SnapshotFacts:
     """No snapshot to audit."""
     error: str | None = None
     """The audit could not run at all (no go, no gogate.lock)."""
+    signatures: tuple[str, ...] = ()
+    """Signature files next to the snapshot (verified by `gogate snapshot verify`, not here)."""
 
 
 def gather_snapshot_facts(
     root: Path, toolchain: GoToolchainFacts | None, lock: LockFacts | None, environ: Mapping[str, str]
 ) -> SnapshotFacts:
-    from gogate.snapshot.commands import build_cache
+    from gogate.snapshot.commands import audited_platforms, build_cache
     from gogate.snapshot.compare import compare_snapshot
     from gogate.snapshot.gather import gather_snapshot
     from gogate.snapshot.model import SNAPSHOT_FILE_NAME, read_snapshot
@@ -50,10 +52,15 @@ def gather_snapshot_facts(
         return SnapshotFacts(error=f"the snapshot cannot be re-measured: {reason}")
     gathering = gather_snapshot(
         root,
-        sorted(recorded.platforms),
+        audited_platforms(recorded.platforms, lock.lock),
         go=toolchain.go_path,
         environ=environ,
         lock=lock.lock,
         cache_root=build_cache(environ),
     )
-    return SnapshotFacts(items=tuple(compare_snapshot(recorded, gathering)))
+    signatures = tuple(
+        name
+        for name in (f"{SNAPSHOT_FILE_NAME}.sig", f"{SNAPSHOT_FILE_NAME}.sigstore.json")
+        if (root / name).exists()
+    )
+    return SnapshotFacts(items=tuple(compare_snapshot(recorded, gathering)), signatures=signatures)

@@ -8,7 +8,7 @@ a JUnit report of one testsuite per platform plus one for the cross-platform com
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +51,12 @@ def build_cache(environ: Mapping[str, str]) -> Path | None:
     return Path(value) if value else None
 
 
+def audited_platforms(recorded: Iterable[str], lock: GogateLock) -> list[str]:
+    """Every platform the snapshot or gogate.lock names: deleting one from the snapshot file must not
+    drop it from the audit (it is then measured, found unrecorded, and fails)."""
+    return sorted(set(recorded) | set(lock.platforms))
+
+
 def _lock(root: Path) -> GogateLock:
     lock = gather_lock_facts(root).lock
     if lock is None:
@@ -90,12 +96,24 @@ def run_create(
             if error.remediation:
                 lines.append(f"    fix: {error.remediation}")
         return Outcome(ExitCode.GATE_FAILED, lines)
-    changes = write_snapshot(
-        root / SNAPSHOT_FILE_NAME, gathering.snapshot(generated_by=f"gogate {__version__}")
-    )
+    try:
+        changes = write_snapshot(
+            root / SNAPSHOT_FILE_NAME, gathering.snapshot(generated_by=f"gogate {__version__}")
+        )
+    except OSError as error:
+        raise InputError(SNAPSHOT_FILE_NAME, f"cannot be written: {error.strerror or error}") from error
+    notes = [
+        f"note: {platform}: no main package was built, so binary hashes cannot show changes "
+        "(pass --main PKG to record one)"
+        for platform, measured in sorted(gathering.platforms.items())
+        if not measured.builds
+    ]
     if not changes:
-        return Outcome(ExitCode.PASSED, [f"{SNAPSHOT_FILE_NAME} is up to date ({', '.join(platforms)})"])
-    return Outcome(ExitCode.PASSED, [f"wrote {SNAPSHOT_FILE_NAME}:", *(f"  {line}" for line in changes)])
+        return Outcome(
+            ExitCode.PASSED, [f"{SNAPSHOT_FILE_NAME} is up to date ({', '.join(platforms)})", *notes]
+        )
+    lines = [f"wrote {SNAPSHOT_FILE_NAME}:", *(f"  {line}" for line in changes), *notes]
+    return Outcome(ExitCode.PASSED, lines)
 
 
 def signing_policy(
@@ -187,13 +205,16 @@ def run_verify(
     recorded = read_snapshot(root, SNAPSHOT_FILE_NAME)
     if recorded is None:
         raise InputError(SNAPSHOT_FILE_NAME, "is missing", remediation="run `gogate snapshot create`")
+    if junit is not None and not junit.parent.is_dir():
+        raise UsageError(f"--junit {junit}: the directory {junit.parent} does not exist")
+    lock = _lock(root)
     signed = _verify_signature(root, (root / SNAPSHOT_FILE_NAME).read_bytes(), signature)
     gathering = gather_snapshot(
         root,
-        sorted(recorded.platforms),
+        audited_platforms(recorded.platforms, lock),
         go=_go(go, environ),
         environ=environ,
-        lock=_lock(root),
+        lock=lock,
         cache_root=build_cache(environ),
     )
     items = compare_snapshot(recorded, gathering)
@@ -263,7 +284,11 @@ def run_sign(root: Path, *, key: Path | None, password: bytes | None, identity_t
         from gogate.signing import sign_blob
 
         target = root / f"{SNAPSHOT_FILE_NAME}{KEY_SIGNATURE_SUFFIX}"
-        target.write_bytes(sign_blob(data, key.read_bytes(), password) + b"\n")
+        try:
+            private_key = key.read_bytes()
+        except OSError as error:
+            raise UsageError(f"--key {key}: cannot be read: {error.strerror or error}") from error
+        target.write_bytes(sign_blob(data, private_key, password) + b"\n")
         return Outcome(ExitCode.PASSED, [f"wrote {target.name} (cosign-compatible, key {key})"])
     if identity_token is None:
         raise UsageError("snapshot sign: pass --key PRIVATE.key, or run in CI with an OIDC identity token")

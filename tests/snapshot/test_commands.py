@@ -7,6 +7,7 @@ test works on its own copy of it.
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
@@ -200,3 +201,20 @@ def test_signing_policy_comes_from_the_pipeline_config_never_the_repository(
     pipeline.write_text("snapshot_signature:\n  identity: someone\n")
     bad = _gogate(project, "snapshot", "verify", str(repo), env={"GOGATE_CONFIG": str(pipeline)})
     assert bad.code == 2 and "snapshot_signature" in bad.err
+
+
+def test_a_platform_deleted_from_the_snapshot_is_still_audited(project: GoProject, repo: Path) -> None:
+    snapshot = repo / "gogate.snapshot.json"
+    document = json.loads(snapshot.read_text())
+    del document["platforms"]["linux/arm64"]
+    snapshot.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+    result = _gogate(project, "snapshot", "verify", str(repo))
+    assert result.code == 1
+    assert "FAIL linux/arm64" in result.out
+
+
+def test_bad_arguments_are_usage_errors_not_crashes(project: GoProject, repo: Path, tmp_path: Path) -> None:
+    missing_key = _gogate(project, "snapshot", "sign", str(repo), "--key", str(tmp_path / "none.key"))
+    assert missing_key.code == 2 and "none.key" in missing_key.err
+    bad_junit = _gogate(project, "snapshot", "verify", str(repo), "--junit", str(tmp_path / "no" / "x.xml"))
+    assert bad_junit.code == 2 and "does not exist" in bad_junit.err
