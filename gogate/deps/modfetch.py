@@ -135,15 +135,22 @@ def obtain_zip(
         reason = f"not in the module cache, and GONOPROXY/GOPRIVATE ({noproxy}) sends it to version control"
         return ObtainedZip(None, "", reason)
     name = _zip_name(path, version)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".download-", suffix=".zip", dir=final.parent)
+    keep_at: Path | None = final
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".download-", suffix=".zip", dir=final.parent)
+    except OSError:
+        # gogate's cache is not writable (a read-only HOME): download to a temporary file, keep nothing.
+        keep_at = None
+        handle, temporary = tempfile.mkstemp(prefix="gogate-download-", suffix=".zip")
     os.close(handle)
     target = Path(temporary)
     obtained = _from_proxies(name, target, settings)
     if obtained.path is None:
         target.unlink(missing_ok=True)
         return obtained
-    return dataclasses.replace(obtained, pending=final)
+    # Without a place to keep it, the caller still removes the temporary file (pending == path).
+    return dataclasses.replace(obtained, pending=keep_at or target)
 
 
 def _from_proxies(name: str, target: Path, settings: Mapping[str, str]) -> ObtainedZip:

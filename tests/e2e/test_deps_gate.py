@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import stat
+import tempfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
@@ -761,3 +762,13 @@ def test_a_goproxy_that_is_down_leaves_sumdb_undecided_and_the_rest_reported(
     assert checks["sumdb"]["status"] == "error" and f"127.0.0.1:{port}" in checks["sumdb"]["error"]
     assert checks["gosum"]["status"] == "pass"
     assert sumdb.requests == []  # never went to the database directly
+
+
+def test_an_unwritable_gogate_cache_only_costs_the_reuse(deps: DepsRepo) -> None:
+    _empty_cache(deps)
+    not_a_directory = deps.repo.parent / "cache-file"
+    not_a_directory.write_text("")
+    deps.gate.env["GOGATE_CACHE_DIR"] = str(not_a_directory)
+    run, _ = deps.check(only="vendor")
+    assert run.code == 0, run.out + run.err
+    assert not list(Path(tempfile.gettempdir()).glob("gogate-download-*.zip"))
