@@ -33,7 +33,7 @@ class SnapshotFacts:
 def gather_snapshot_facts(
     root: Path, toolchain: GoToolchainFacts | None, lock: LockFacts | None, environ: Mapping[str, str]
 ) -> SnapshotFacts:
-    from gogate.snapshot.commands import audited_platforms, build_cache
+    from gogate.snapshot.commands import audited_platforms, build_cache, recorded_main_packages
     from gogate.snapshot.compare import compare_snapshot
     from gogate.snapshot.gather import gather_snapshot
     from gogate.snapshot.model import SNAPSHOT_FILE_NAME, read_snapshot
@@ -56,6 +56,7 @@ def gather_snapshot_facts(
         go=toolchain.go_path,
         environ=environ,
         lock=lock.lock,
+        main_packages=recorded_main_packages(recorded),
         cache_root=build_cache(environ),
     )
     signatures = tuple(

@@ -23,6 +23,7 @@ from gogate.snapshot.model import SNAPSHOT_FILE_NAME
 
 if TYPE_CHECKING:
     from gogate.signing import SigningPolicy
+    from gogate.snapshot.model import Snapshot
 
 __all__ = [
     "SNAPSHOT_FILE_NAME",
@@ -55,6 +56,12 @@ def audited_platforms(recorded: Iterable[str], lock: GogateLock) -> list[str]:
     """Every platform the snapshot or gogate.lock names: deleting one from the snapshot file must not
     drop it from the audit (it is then measured, found unrecorded, and fails)."""
     return sorted(set(recorded) | set(lock.platforms))
+
+
+def recorded_main_packages(recorded: Snapshot) -> list[str] | None:
+    """The main packages the snapshot built (None: it built none, so the default applies again)."""
+    packages = sorted({package for entry in recorded.platforms.values() for package in entry.builds})
+    return packages or None
 
 
 def _lock(root: Path) -> GogateLock:
@@ -215,6 +222,7 @@ def run_verify(
         go=_go(go, environ),
         environ=environ,
         lock=lock,
+        main_packages=recorded_main_packages(recorded),
         cache_root=build_cache(environ),
     )
     items = compare_snapshot(recorded, gathering)

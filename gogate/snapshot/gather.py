@@ -411,18 +411,19 @@ def gather_platform(
             stage="package graph",
         )
         graph = _package_graph(graph_json)
-        if main_packages is None:
-            listed = _run_go(
-                str(go),
-                ["list", "-f", '{{if eq .Name "main"}}{{.ImportPath}}{{end}}', "./..."],
-                cwd=root,
-                env=env,
-                stage="main packages",
-            )
-            main_packages = [line for line in listed.split() if line]
+        # Patterns as given (".", "./cmd/...") become import paths, so a snapshot made with --main
+        # and one verified without it key their builds the same way.
+        listed = _run_go(
+            str(go),
+            ["list", "-f", '{{if eq .Name "main"}}{{.ImportPath}}{{end}}', *(main_packages or ["./..."])],
+            cwd=root,
+            env=env,
+            stage="main packages",
+        )
+        packages = sorted({line for line in listed.split() if line})
         pair = (caches.directory(1), caches.directory(2))
         builds = {
-            package: _build_twice(str(go), root, package, env, pair, build_flags) for package in main_packages
+            package: _build_twice(str(go), root, package, env, pair, build_flags) for package in packages
         }
     except _Failed as failure:
         return PlatformError(platform, failure.stage, failure.message, failure.remediation)

@@ -218,3 +218,12 @@ def test_bad_arguments_are_usage_errors_not_crashes(project: GoProject, repo: Pa
     assert missing_key.code == 2 and "none.key" in missing_key.err
     bad_junit = _gogate(project, "snapshot", "verify", str(repo), "--junit", str(tmp_path / "no" / "x.xml"))
     assert bad_junit.code == 2 and "does not exist" in bad_junit.err
+
+
+def test_main_given_as_a_pattern_is_keyed_by_import_path(project: GoProject, repo: Path) -> None:
+    created = _gogate(project, "snapshot", "create", str(repo), "--main", ".")
+    assert created.code == 0, created.out + created.err
+    document = json.loads((repo / "gogate.snapshot.json").read_text())
+    assert set(document["platforms"]["linux/amd64"]["builds"]) == {"example.com/app"}
+    result = _gogate(project, "snapshot", "verify", str(repo))
+    assert result.code == 0, result.out
