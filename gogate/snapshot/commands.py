@@ -19,6 +19,7 @@ from gogate.commands import Outcome
 from gogate.errors import InputError, UsageError
 from gogate.exitcodes import ExitCode
 from gogate.lockfile import LOCK_FILE_NAME, GogateLock, gather_lock_facts
+from gogate.redact import redact
 from gogate.snapshot.model import SNAPSHOT_FILE_NAME
 
 if TYPE_CHECKING:
@@ -245,7 +246,7 @@ def run_verify(
         f"{len(recorded.platforms)} platform(s), {passed_items} as recorded"
     )
     if junit is not None:
-        junit.write_text(_junit(items, signed), encoding="utf-8")
+        junit.write_text(redact(_junit(items, signed)), encoding="utf-8")  # Go's errors may quote GOPROXY
     return Outcome(ExitCode.GATE_FAILED if failed else ExitCode.PASSED, lines)
 
 
