@@ -48,6 +48,7 @@ __all__ = [
     "describe_changes",
     "gather_lock_facts",
     "lock_json_schema",
+    "replace_file_atomically",
     "module_version",
     "read_lock",
     "render_lock",
@@ -398,10 +399,15 @@ def write_lock_atomically(
 ) -> None:
     """Write ``lock`` to ``path`` so readers see the old file or the new one, never a mix.
 
-    The text is rendered first (a failure leaves the old file untouched), written to a temporary
-    file in the same directory, flushed to disk, then renamed over ``path``. Raises OSError.
+    The text is rendered first, so a failure leaves the old file untouched. Raises OSError.
     """
-    data = render(lock).encode("ascii")
+    replace_file_atomically(path, render(lock).encode("ascii"))
+
+
+def replace_file_atomically(path: Path, data: bytes) -> None:
+    """Readers see the old file or the new one, never a mix: a temporary file in the same directory
+    (keeping the old file's mode), flushed to disk, renamed over ``path``, then the directory synced.
+    Raises OSError."""
     directory = path.parent
     try:
         mode = path.stat().st_mode & 0o7777

@@ -15,8 +15,6 @@ platform, not a snapshot with holes.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from gogate import goversion
 from gogate.errors import InputError
 from gogate.facts.textfile import read_text_file
-from gogate.lockfile import LockPlatform, archive_filename, module_version
+from gogate.lockfile import LockPlatform, archive_filename, module_version, replace_file_atomically
 
 __all__ = [
     "SNAPSHOT_FILE_NAME",
@@ -319,34 +317,6 @@ def render_snapshot(snapshot: Snapshot) -> str:
     return json.dumps(snapshot.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
 
 
-def _replace_atomically(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never a mix: temp file, fsync, rename, fsync dir."""
-    directory = path.parent
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o644
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fchmod(handle.fileno(), mode)
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    try:
-        directory_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:  # pragma: no cover - platforms without directory handles
-        return
-    try:
-        os.fsync(directory_fd)
-    finally:
-        os.close(directory_fd)
-
-
 def write_snapshot(path: Path, snapshot: Snapshot) -> list[str]:
     """Write ``snapshot`` to ``path`` atomically; return what changed versus the file it replaces.
 
@@ -361,7 +331,7 @@ def write_snapshot(path: Path, snapshot: Snapshot) -> list[str]:
         previous, unreadable = None, False
     except (InputError, OSError, UnicodeDecodeError):
         previous, unreadable = None, True
-    _replace_atomically(path, render_snapshot(snapshot).encode("ascii"))
+    replace_file_atomically(path, render_snapshot(snapshot).encode("ascii"))
     changes = describe_snapshot_changes(previous, snapshot)
     if unreadable:
         changes.insert(0, f"replaced an unreadable {path.name}")
