@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gogate import goversion
+from gogate.gocommand import GoNotRun, go_failed, run_go
 from gogate.redact import redact
 
 __all__ = ["Completeness", "TIDY_DIFF_SINCE", "go_completeness"]
@@ -129,25 +130,13 @@ def _run(
     go_path: str, args: list[str], cwd: Path, env: Mapping[str, str]
 ) -> subprocess.CompletedProcess[str] | str:
     try:
-        return subprocess.run(
-            [go_path, *args],
-            cwd=cwd,
-            env=dict(env),
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=GO_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return f"`go {' '.join(args)}` did not finish within {GO_TIMEOUT_SECONDS:.0f}s"
-    except OSError as error:
-        return f"`{go_path}` could not be run: {error.strerror or error}"
+        return run_go(go_path, args, cwd=cwd, env=env, timeout=GO_TIMEOUT_SECONDS)
+    except GoNotRun as error:
+        return error.message
 
 
 def _failure(args: list[str], completed: subprocess.CompletedProcess[str]) -> str:
-    message = completed.stderr.strip() or completed.stdout.strip() or f"exit status {completed.returncode}"
-    return redact(f"`go {' '.join(args)}` failed: {message}")
+    return redact(go_failed(args, completed))
 
 
 def _tidy_diff(module_root: str, go_path: str, cwd: Path, env: Mapping[str, str]) -> Completeness:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from gogate.errors import InputError, UsageError
 from gogate.facts.model import EffectiveToolchain, GoEnv, GoToolchainFacts
 from gogate.facts.modfile import FileKind, parse_modfile
 from gogate.facts.textfile import read_text_file
+from gogate.gocommand import GoNotRun, go_failed, run_go
 from gogate.toolchain_select import SelectionError, select_toolchain
 
 __all__ = ["GO_ENV_TIMEOUT_SECONDS", "gather_toolchain_facts"]
@@ -66,24 +66,11 @@ def _run_go(
 ) -> tuple[str | None, str | None]:
     """Run go; return (stdout, None) or (None, Go's own error message)."""
     try:
-        completed = subprocess.run(
-            [go_path, *args],
-            cwd=cwd,
-            env=dict(environ),
-            capture_output=True,
-            text=True,
-            timeout=GO_ENV_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return None, f"`go {' '.join(args)}` did not finish within {GO_ENV_TIMEOUT_SECONDS:.0f}s"
-    except OSError as error:
-        return None, f"`{go_path}` could not be run: {error.strerror or error}"
+        completed = run_go(go_path, args, cwd=cwd, env=environ, timeout=GO_ENV_TIMEOUT_SECONDS)
+    except GoNotRun as error:
+        return None, error.message
     if completed.returncode != 0:
-        message = (
-            completed.stderr.strip() or completed.stdout.strip() or f"exit status {completed.returncode}"
-        )
-        return None, f"`go {' '.join(args)}` failed: {message}"
+        return None, go_failed(args, completed)
     return completed.stdout, None
 
 

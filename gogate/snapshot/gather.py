@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +37,7 @@ from typing import Any
 from gogate import __version__
 from gogate.deps.modulestxt import read_modules_txt
 from gogate.errors import InputError
+from gogate.gocommand import GoNotRun, go_failed, run_go
 from gogate.lockfile import DEFAULT_PLATFORMS, GogateLock
 from gogate.redact import redact
 from gogate.snapshot.depstate import dependency_state, find_module_files
@@ -109,31 +109,14 @@ def platform_environment(environ: Mapping[str, str], platform: str) -> dict[str,
 
 def _run_go(go: str, args: Sequence[str], *, cwd: Path, env: Mapping[str, str], stage: str) -> str:
     """stdout of ``go args``; _Failed with Go's message (redacted) otherwise."""
-    command = " ".join(["go", *args])
     try:
-        completed = subprocess.run(
-            [go, *args],
-            cwd=cwd,
-            env=dict(env),
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=GO_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as error:
-        raise _Failed(stage, f"`{command}` did not finish within {GO_TIMEOUT_SECONDS:.0f}s") from error
-    except OSError as error:
-        raise _Failed(
-            "go",
-            f"`{go}` could not be run: {error.strerror or error}",
-            "install the pinned Go, or point gogate at it",
-        ) from error
+        completed = run_go(go, args, cwd=cwd, env=env, timeout=GO_TIMEOUT_SECONDS)
+    except GoNotRun as error:
+        if error.timed_out:
+            raise _Failed(stage, error.message) from error
+        raise _Failed("go", error.message, "install the pinned Go, or point gogate at it") from error
     if completed.returncode != 0:
-        message = (
-            completed.stderr.strip() or completed.stdout.strip() or f"exit status {completed.returncode}"
-        )
-        raise _Failed(stage, redact(f"`{command}` failed: {message}"))
+        raise _Failed(stage, redact(go_failed(args, completed)))
     return completed.stdout
 
 
