@@ -272,6 +272,9 @@ class ModuleZip:
         self.members = members
         self.files: Mapping[str, ZipMember] = {m.relative: m for m in members if not m.is_dir and m.relative}
         self._fd = os.open(path, os.O_RDONLY)
+        # Each entry is inflated and hashed at most once: h1() and a later per-file use (the vendor
+        # tree's digests) share the result instead of reading the zip twice.
+        self._digests: dict[ZipMember, str] = {}
 
     def close(self) -> None:
         if self._fd >= 0:
@@ -369,10 +372,14 @@ class ModuleZip:
         return self._sha256_member(self.files[relative])
 
     def _sha256_member(self, member: ZipMember) -> str:
+        known = self._digests.get(member)
+        if known is not None:
+            return known
         digest = hashlib.sha256()
         for chunk in self._chunks(member):
             digest.update(chunk)
-        return digest.hexdigest()
+        self._digests[member] = hexdigest = digest.hexdigest()
+        return hexdigest
 
     def sha256_all(self, workers: int | None = None) -> dict[str, str]:
         """``{relative: sha256}`` of every file, hashed in parallel."""
