@@ -255,16 +255,22 @@ def _emit_reports(
         annotations = report.render_github_annotations(result)
         if annotations:
             stdout.write(annotations if annotations.endswith("\n") else annotations + "\n")
+    if environ.get("GITHUB_ACTIONS") == "true" and environ.get("GITHUB_OUTPUT"):
+        outputs = report.render_github_outputs(result, delimiter=f"gogate_{secrets.token_hex(16)}")
+        _append(environ["GITHUB_OUTPUT"], outputs, variable="GITHUB_OUTPUT")
     summary_path = environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
         text = report.fit_step_summary(markdown or report.render_markdown(result))
-        try:
-            with open(summary_path, "a", encoding="utf-8") as handle:
-                handle.write(text if text.endswith("\n") else text + "\n")
-        except OSError as error:
-            raise UsageError(
-                f"GITHUB_STEP_SUMMARY={summary_path}: cannot append: {error.strerror}"
-            ) from error
+        _append(summary_path, text if text.endswith("\n") else text + "\n", variable="GITHUB_STEP_SUMMARY")
+
+
+def _append(path: str, text: str, *, variable: str) -> None:
+    """Append to a file the CI runner handed over (step summary, step outputs)."""
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise UsageError(f"{variable}={path}: cannot append: {error.strerror}") from error
 
 
 def _run_check(

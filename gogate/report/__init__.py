@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from gogate.report.codequality import render_codequality
-    from gogate.report.github import render_github_annotations
+    from gogate.report.github import render_github_annotations, render_github_outputs
     from gogate.report.json_report import render_json, report_json_schema
     from gogate.report.junit import render_junit
     from gogate.report.markdown import STEP_SUMMARY_LIMIT_BYTES, fit_step_summary, render_markdown
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 _MODULE_OF = {
     "render_codequality": "codequality",
     "render_github_annotations": "github",
+    "render_github_outputs": "github",
     "render_json": "json_report",
     "report_json_schema": "json_report",
     "render_junit": "junit",
@@ -44,6 +45,7 @@ __all__ = [
     "fit_step_summary",
     "render_codequality",
     "render_github_annotations",
+    "render_github_outputs",
     "render_json",
     "render_junit",
     "render_markdown",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from gogate.report._common import detail_lines, repo_relative, reported_findings
 from gogate.results import Finding, GateResult, Status
 
-__all__ = ["escape_data", "escape_property", "render_github_annotations"]
+__all__ = ["escape_data", "escape_property", "render_github_annotations", "render_github_outputs"]
 
 _KIND: dict[Status, str] = {Status.FAIL: "error", Status.ERROR: "error", Status.WARN: "warning"}
 
@@ -86,3 +86,35 @@ def _overflow_message(kind: str, count: int, cap: int) -> str:
         f"gogate: {count} more {kind} annotation(s) omitted (showing the first {cap}); "
         "see the job's step summary or the JUnit report for every finding"
     )
+
+
+def render_github_outputs(result: GateResult, *, delimiter: str) -> str:
+    """Step outputs for ``$GITHUB_OUTPUT``: the pinned and the running Go version.
+
+    Why gogate writes them itself: the action's script would otherwise have to parse the JSON report
+    to learn what gogate already knows. The exit code and verdict are written by the action's script,
+    which also sees the runs that end before any report (exit 2).
+
+    Each value uses the ``name<<DELIMITER`` form, so no value can smuggle a second output in through
+    a newline; the caller passes a fresh random delimiter, and a value that contains it is refused.
+    An unknown version is written as the empty string, so a later step never reads a stale value.
+    Both are bare versions (``1.22.5``, as in go.version) so a workflow can compare them directly.
+    """
+    if not delimiter or "\n" in delimiter:
+        raise ValueError("the delimiter must be a non-empty single line")
+    outputs = {
+        "pinned-version": result.pinned_version or "",
+        "running-version": _bare_version(result.running_version or ""),
+    }
+    lines: list[str] = []
+    for name, value in outputs.items():
+        if delimiter in value:
+            raise ValueError(f"output {name} contains the delimiter")
+        lines += [f"{name}<<{delimiter}", value, delimiter]
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _bare_version(version: str) -> str:
+    """``go1.22.5`` -> ``1.22.5``; anything else (``devel ...``) unchanged."""
+    bare = version.removeprefix("go")
+    return bare if bare[:1].isdigit() else version

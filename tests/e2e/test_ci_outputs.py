@@ -101,3 +101,42 @@ def test_reports_never_overwrite_inputs(gate: Gate) -> None:
     assert run.code == 2
     assert "refusing to write a report over go.mod" in run.err
     assert (gate.repo / "go.mod").read_text() == before
+
+
+def _read_github_output(text: str) -> dict[str, str]:
+    """Parse ``$GITHUB_OUTPUT`` the way the runner does: ``name=value`` or ``name<<DELIM`` ... ``DELIM``."""
+    outputs: dict[str, str] = {}
+    lines = iter(text.splitlines())
+    for line in lines:
+        if "<<" in line:
+            name, delimiter = line.split("<<", 1)
+            value: list[str] = []
+            for body in lines:
+                if body == delimiter:
+                    break
+                value.append(body)
+            else:
+                raise AssertionError(f"output {name}: delimiter {delimiter} never closes")
+            outputs[name] = "\n".join(value)
+        elif line:
+            name, _, value_text = line.partition("=")
+            outputs[name] = value_text
+    return outputs
+
+
+def test_github_step_outputs_name_pinned_and_running_version(gate: Gate, tmp_path: Path) -> None:
+    output = tmp_path / "github_output"
+    output.write_text("earlier=kept\n")
+    run = gate.run(env={"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(output)})
+    assert run.code == 0, run.out
+    outputs = _read_github_output(output.read_text())
+    assert outputs["earlier"] == "kept", "GITHUB_OUTPUT is appended to"
+    assert outputs["pinned-version"] == gate.running
+    assert outputs["running-version"] == gate.running
+
+
+def test_github_step_outputs_only_on_github(gate: Gate, tmp_path: Path) -> None:
+    output = tmp_path / "github_output"
+    run = gate.run(env={"GITHUB_OUTPUT": str(output)})
+    assert run.code == 0, run.out
+    assert not output.exists()

@@ -8,7 +8,7 @@ from gogate.report import render_github_annotations
 from gogate.report.github import escape_data, escape_property
 from gogate.results import CheckResult, GateResult, Status
 
-from .factory import ROOT, finding
+from .factory import ROOT, finding, make_result
 
 
 def _lines(text: str) -> list[str]:
@@ -124,3 +124,23 @@ class TestCap:
     def test_negative_cap_rejected(self) -> None:
         with pytest.raises(ValueError, match="max_per_kind"):
             render_github_annotations(self._many(1, 0), max_per_kind=-1)
+
+
+class TestStepOutputs:
+    def test_versions_in_heredoc_form(self) -> None:
+        from gogate.report.github import render_github_outputs
+
+        text = render_github_outputs(make_result(), delimiter="EOF_1")
+        assert text == "pinned-version<<EOF_1\n1.22.5\nEOF_1\nrunning-version<<EOF_1\n1.21.0\nEOF_1\n"
+
+    def test_a_value_holding_the_delimiter_is_refused(self) -> None:
+        from gogate.report.github import render_github_outputs
+
+        with pytest.raises(ValueError, match="delimiter"):
+            render_github_outputs(make_result(), delimiter="1.22")
+
+    def test_multiline_delimiter_is_refused(self) -> None:
+        from gogate.report.github import render_github_outputs
+
+        with pytest.raises(ValueError, match="single line"):
+            render_github_outputs(make_result(), delimiter="a\nb")
