@@ -112,7 +112,9 @@ def _parser() -> argparse.ArgumentParser:
         help="color the terminal report (default auto; NO_COLOR disables auto) [GOGATE_COLOR]",
     )
 
-    toolchain = commands.add_parser("toolchain", help="verify a Go release archive or an installed GOROOT")
+    toolchain = commands.add_parser(
+        "toolchain", help="verify a Go release archive or an installed GOROOT; install the pinned release"
+    )
     toolchain_commands = toolchain.add_subparsers(dest="toolchain_command", metavar="COMMAND")
     toolchain_commands.required = True
     verify = toolchain_commands.add_parser(
@@ -165,6 +167,7 @@ def _parser() -> argparse.ArgumentParser:
             "https://go.dev/dl; mirrors such as https://golang.google.cn/dl) [GOGATE_DL_BASE]",
         )
     verify.add_argument("--platform", metavar="OS/ARCH", help="default: from the file name or pkg/tool")
+    _add_install_command(toolchain_commands)
 
     _add_snapshot_commands(commands)
     schema = commands.add_parser(
@@ -327,6 +330,44 @@ def _check_dl_base(url: str) -> None:
     raise UsageError(f"--dl-base {redact(url)}: must be an https URL (http only on loopback)")
 
 
+def _add_install_command(toolchain_commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    install = toolchain_commands.add_parser(
+        "install",
+        help="download, verify and unpack the pinned release; print its GOROOT",
+        description="Provision the pinned Go release where the job has none.\n\n"
+        "gogate.lock is required: the official SHA-256 (download index, or the .sha256 file on a\n"
+        "mirror without one) must equal the lock's before the archive is downloaded. The archive is\n"
+        "checked like `toolchain verify --archive` (SHA-256, BLAKE3, size, go/VERSION, no links or\n"
+        "special files) before it is unpacked into DIR/go<version>.<os>-<arch>/go, whose VERSION and\n"
+        "toolchain-module h1 are checked again. An install already verified is re-hashed against\n"
+        "gogate.lock and reused without the network; any other is replaced.\n\n"
+        "Prints the GOROOT as the only line on standard output; logs every change on standard error:\n\n"
+        '  GOROOT="$(gogate toolchain install)" && export GOROOT PATH="$GOROOT/bin:$PATH"',
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    install.add_argument("path", nargs="?", default=".", help="repository root (default: .)")
+    install.add_argument(
+        "--version",
+        dest="go_version",
+        metavar="GOVERSION",
+        help="the release (default: the repository's pin); gogate.lock must be for it",
+    )
+    install.add_argument("--platform", metavar="OS/ARCH", help="default: this machine's")
+    install.add_argument(
+        "--dir",
+        metavar="DIR",
+        help="where toolchains are kept (default: GOGATE_CACHE_DIR/toolchains, "
+        "GOGATE_CACHE_DIR defaulting to ~/.cache/gogate)",
+    )
+    install.add_argument(
+        "--dl-base",
+        metavar="URL",
+        help="download base URL (default https://go.dev/dl; a mirror such as https://golang.google.cn/dl, "
+        "or one holding only the archives and their .sha256 files) [GOGATE_DL_BASE]",
+    )
+
+
 def _add_snapshot_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     snapshot = commands.add_parser(
         "snapshot",
@@ -397,12 +438,16 @@ def _run_snapshot_command(args: argparse.Namespace, environ: Mapping[str, str], 
     return outcome.code
 
 
-def _run_toolchain_command(args: argparse.Namespace, environ: Mapping[str, str], stdout: TextIO) -> ExitCode:
+def _run_toolchain_command(
+    args: argparse.Namespace, environ: Mapping[str, str], stdout: TextIO, stderr: TextIO
+) -> ExitCode:
     from gogate.commands import ToolchainOptions, run_lock, verify_archive_file, verify_goroot
     from gogate.toolchain_reference import cache_dir
 
     dl_base = args.dl_base or environ.get("GOGATE_DL_BASE") or "https://go.dev/dl"
     _check_dl_base(dl_base)
+    if args.command == "toolchain" and args.toolchain_command == "install":
+        return _run_toolchain_install(args, dl_base, environ, stdout, stderr)
     if getattr(args, "expect", None) and not re.fullmatch(r"h1:[A-Za-z0-9+/]{43}=", args.expect):
         raise UsageError(f"--expect {args.expect}: not an h1: hash (h1: and 44 base64 characters)")
     options = ToolchainOptions(
@@ -426,6 +471,35 @@ def _run_toolchain_command(args: argparse.Namespace, environ: Mapping[str, str],
         raise UsageError("toolchain verify: pass --archive FILE or --goroot DIR")
     stdout.write("".join(redact(line) + "\n" for line in outcome.lines))
     return outcome.code
+
+
+def _run_toolchain_install(
+    args: argparse.Namespace, dl_base: str, environ: Mapping[str, str], stdout: TextIO, stderr: TextIO
+) -> ExitCode:
+    """The GOROOT alone on stdout (for `$(...)`); what was done, line by line, on stderr."""
+    from gogate.commands import ToolchainOptions
+    from gogate.toolchain_install import install_toolchain
+    from gogate.toolchain_reference import cache_dir
+
+    def log(line: str) -> None:
+        stderr.write(f"gogate: {redact(line)}\n")
+        stderr.flush()
+
+    cache = cache_dir(environ)
+    options = ToolchainOptions(
+        root=Path(args.path).resolve(),
+        version=args.go_version,
+        platform=args.platform,
+        offline=False,
+        dl_base=dl_base,
+        gosumdb=environ.get("GOSUMDB"),
+        goproxy=environ.get("GOPROXY"),
+        cache_dir=cache,
+    )
+    directory = Path(args.dir).expanduser() if args.dir else cache / "toolchains"
+    goroot = install_toolchain(options, directory.absolute(), log)
+    stdout.write(f"{goroot}\n")
+    return ExitCode.PASSED
 
 
 def _run_schema(which: str, stdout: TextIO) -> ExitCode:
@@ -480,7 +554,7 @@ def main(
         if args.command == "schema":
             return int(_run_schema(args.which, stdout))
         if args.command in ("toolchain", "lock"):
-            return int(_run_toolchain_command(args, environ, stdout))
+            return int(_run_toolchain_command(args, environ, stdout, stderr))
         if args.command == "snapshot":
             return int(_run_snapshot_command(args, environ, stdout))
         return int(_run_list(stdout))
