@@ -18,6 +18,12 @@ trusting whatever the network served. Here ``gogate.lock`` is the trust anchor, 
 Any mismatch is exit 1 with nothing installed; a network fault is exit 3. A later run finds the
 marker, re-hashes the tree against the lock (a CI cache can be poisoned) and answers without the
 network; an install without a valid marker, or one whose files changed, is replaced.
+
+The cache gets a ``CACHEDIR.TAG`` (:mod:`gogate.cachedir`): CI templates keep it inside the checkout,
+and an unpacked release's ``src/`` is full of go.mod files that the repository walks must not take
+for the project's. ``GOGATE_CACHE_DIR`` is tagged when the install directory is inside it (also on a
+run that finds the release installed, so a cache from an older gogate is tagged too); a ``--dir``
+elsewhere only when gogate created it, never a directory the user made.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gogate import __version__
+from gogate.cachedir import TAG_NAME, tag_cache_dir
 from gogate.commands import ToolchainOptions, _split_platform, _version
 from gogate.dlindex import ArchiveTampered, IndexFile
 from gogate.errors import GogateError, InfrastructureError, UsageError
@@ -309,6 +316,23 @@ def _commit(staging: Path, target: Path, log: Log) -> None:
             os.close(descriptor)
 
 
+def _inside(directory: Path, root: Path) -> bool:
+    directory, root = Path(os.path.abspath(directory)), Path(os.path.abspath(root))
+    return directory == root or root in directory.parents
+
+
+def _tag_cache(options: ToolchainOptions, directory: Path, created: bool, log: Log) -> None:
+    """Tag gogate's cache root (or a --dir gogate created) so repository walks skip the releases."""
+    if _inside(directory, options.cache_dir):
+        tagged = options.cache_dir
+    elif created:
+        tagged = directory
+    else:
+        return
+    if tag_cache_dir(tagged):
+        log(f"wrote {tagged / TAG_NAME}: marks gogate's cache so repository walks and backups skip it")
+
+
 def install_toolchain(
     options: ToolchainOptions, directory: Path, log: Log, *, policy: HttpPolicy | None = None
 ) -> Path:
@@ -329,12 +353,15 @@ def install_toolchain(
     goroot = target / "go"
     if _installed(target, version, platform, entry, log):
         log(f"go{version} {platform} already installed in {goroot}, verified against {LOCK_FILE_NAME}")
+        _tag_cache(options, directory, False, log)
         return goroot
     listed = _official_sha256(options, version, goos, goarch, entry, log)
+    created = not directory.is_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"cannot create {directory}: {error.strerror or error}") from error
+    _tag_cache(options, directory, created, log)
     with _exclusive(directory, name) as locked:
         if target.exists() and _installed(target, version, platform, entry, lambda _: None):
             log(f"go{version} {platform} was installed in {goroot} meanwhile")

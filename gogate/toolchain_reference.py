@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gogate.cachedir import tag_cache_dir
 from gogate.errors import InfrastructureError
 
 if TYPE_CHECKING:
@@ -25,7 +26,12 @@ TOOLCHAIN_MODULE = "golang.org/toolchain"
 
 
 def cache_dir(environ: Mapping[str, str]) -> Path:
-    """gogate's own cache (last signed tree head, verified tiles): GOGATE_CACHE_DIR or ~/.cache/gogate."""
+    """gogate's own cache (last signed tree head, verified tiles): GOGATE_CACHE_DIR or ~/.cache/gogate.
+
+    Computing the path writes nothing; each writer tags the directory with ``CACHEDIR.TAG``
+    (:func:`gogate.cachedir.tag_cache_dir`) once it has created it, so a cache kept inside the
+    checkout (GitLab caches only project paths) is not walked as the repository's own files.
+    """
     configured = environ.get("GOGATE_CACHE_DIR")
     if configured:
         return Path(configured)
@@ -74,6 +80,7 @@ def sumdb_toolchain_h1(
     config = through_proxy(require_gosumdb(gosumdb), goproxy)
     with SumdbClient(config, cache_dir / "sumdb") as client:
         result = client.lookup(TOOLCHAIN_MODULE, module_version)
+    tag_cache_dir(cache_dir)  # the lookup created cache_dir/sumdb: the root is gogate's cache now
     for line in result.lines:
         fields = line.split()
         if len(fields) == 3 and fields[1] == module_version:

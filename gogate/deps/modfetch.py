@@ -10,7 +10,9 @@ gogate does, so a module that only ``direct`` could serve is reported as not obt
 matching GONOPROXY (default GOPRIVATE) go direct as well. ``file://`` proxies are read from disk.
 Downloads go to gogate's own cache (``GOGATE_CACHE_DIR``/modules) under a temporary name and are
 moved to their final name only by :func:`keep` after the caller verified them against go.sum, so a
-CI cache of that directory makes the next run fast without ever trusting unverified bytes.
+CI cache of that directory makes the next run fast without ever trusting unverified bytes. That
+directory gets a ``CACHEDIR.TAG`` (:mod:`gogate.cachedir`) when a download is first put there, so a
+cache kept inside the checkout is not walked as part of the repository.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from gogate.cachedir import tag_cache_dir
 from gogate.deps.modcache import download_dir
 from gogate.deps.patterns import match_prefix_patterns
 from gogate.errors import InfrastructureError
@@ -138,6 +141,7 @@ def obtain_zip(
     keep_at: Path | None = final
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
+        tag_cache_dir(downloads)
         handle, temporary = tempfile.mkstemp(prefix=".download-", suffix=".zip", dir=final.parent)
     except OSError:
         # gogate's cache is not writable (a read-only HOME): download to a temporary file, keep nothing.

@@ -5,7 +5,8 @@ gathered only when a selected check needs it.
 Why every go.mod: a multi-module repository builds each module with its own go.sum and vendor/,
 so each is a separate thing to verify, and each finding names its module. Modules are the go.mod
 files the repository walk found (outside vendor/, testdata/ and module caches); a root go.work
-adds its go.work.sum.
+adds its go.work.sum. The walk (:func:`gogate.facts.pins.gather_repo_facts`) also skips any directory
+tagged as a cache (``CACHEDIR.TAG``), such as gogate's own cache with its unpacked Go releases.
 """
 
 from __future__ import annotations
@@ -394,6 +395,8 @@ def gather_vendor_content(
                     unowned=tuple(unowned),
                 )
             )
+        if downloads.is_dir():
+            _tag_cache_root(environ)
     return VendorContentFacts(modules=tuple(results))
 
 
@@ -417,6 +420,19 @@ class SumdbFacts:
     """The database itself failed verification (bad signature, fork, bad tile): no verdict counts."""
     error: str | None = None
     """The database could not be reached at all (the check is undecided)."""
+
+
+def _tag_cache_root(environ: Mapping[str, str]) -> None:
+    """Tag gogate's cache root once a writer has created it (the writers tag only their subdirectory).
+
+    Why: CI keeps GOGATE_CACHE_DIR inside the checkout; the tag keeps the repository walk out of it.
+    """
+    from gogate.cachedir import tag_cache_dir
+    from gogate.toolchain_reference import cache_dir
+
+    root = cache_dir(environ)
+    if root.is_dir():
+        tag_cache_dir(root)
 
 
 def gather_sumdb_facts(deps: DepsFacts, environ: Mapping[str, str], workers: int = 8) -> SumdbFacts:
@@ -457,4 +473,6 @@ def gather_sumdb_facts(deps: DepsFacts, environ: Mapping[str, str], workers: int
             verdicts = verify_sum_lines(client, to_check, workers=workers)
     except SumdbSecurityError as error:
         return SumdbFacts(excluded=tuple(excluded), paths=paths, untrusted=error.message)
+    finally:
+        _tag_cache_root(environ)
     return SumdbFacts(verdicts=tuple(verdicts), excluded=tuple(excluded), paths=paths)

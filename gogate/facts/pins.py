@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gogate import goversion
+from gogate.cachedir import TAG_NAME, is_tagged_cache
 from gogate.errors import InputError
 from gogate.facts.model import PinKind, PinRecord, PinSource, RepoFacts
 from gogate.facts.modfile import FileKind, ModFile, parse_modfile
@@ -39,6 +40,8 @@ def _walk(root: Path) -> Iterator[str]:
     """Yield repository-relative posix paths of regular files, skipping ignored directories.
 
     An unreadable directory is an input error: a pin inside it would otherwise go unseen.
+    A directory tagged as a cache (a valid ``CACHEDIR.TAG``, :mod:`gogate.cachedir`) is skipped whole:
+    gogate's own cache kept in the checkout holds unpacked Go releases and module zips, not pins.
     """
 
     def unreadable(error: OSError) -> None:
@@ -46,6 +49,9 @@ def _walk(root: Path) -> Iterator[str]:
         raise InputError(Path(where).as_posix(), f"cannot be read: {error.strerror or error}")
 
     for directory, subdirs, files in os.walk(root, onerror=unreadable):
+        if TAG_NAME in files and directory != str(root) and is_tagged_cache(Path(directory)):
+            subdirs[:] = []
+            continue
         # "@" only appears in module-cache directories (module@version, @v): a GOPATH or GOMODCACHE
         # inside the checkout (a common CI cache setup) holds dependencies' files, not this repository's.
         subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS and "@" not in d)

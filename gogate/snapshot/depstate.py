@@ -7,9 +7,9 @@ Why framed: hashing the files' bytes one after another would let two different l
 presence or content does.
 
 Which files: for every module of the repository (each go.mod found outside vendor/, testdata/,
-hidden directories and module caches) its go.mod, go.sum and vendor/modules.txt; for a go.work,
-go.work, go.work.sum and the workspace's vendor/modules.txt. A file that does not exist is simply
-not in the list (an empty go.sum and no go.sum differ).
+hidden directories, module caches and directories tagged as caches) its go.mod, go.sum and
+vendor/modules.txt; for a go.work, go.work, go.work.sum and the workspace's vendor/modules.txt. A
+file that does not exist is simply not in the list (an empty go.sum and no go.sum differ).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from gogate.cachedir import TAG_NAME, is_tagged_cache
 from gogate.errors import InputError
 from gogate.facts.textfile import read_repo_bytes
 from gogate.snapshot.model import DependencyState
@@ -33,7 +34,11 @@ _SUM_FILES = ("go.sum", "go.work.sum")
 
 def find_module_files(root: Path) -> list[str]:
     """Every go.mod and go.work under ``root`` as Go's ``./...`` would see modules: outside vendor/,
-    testdata/, directories starting with ``.`` or ``_`` and module-cache directories (``@``)."""
+    testdata/, directories starting with ``.`` or ``_`` and module-cache directories (``@``).
+
+    A directory with a valid ``CACHEDIR.TAG`` (:mod:`gogate.cachedir`) is skipped too: gogate's cache,
+    kept in the checkout by CI templates, holds whole Go releases whose go.mod files are not ours.
+    """
 
     def unreadable(error: OSError) -> None:
         where = os.path.relpath(error.filename, root) if error.filename else "."
@@ -41,6 +46,9 @@ def find_module_files(root: Path) -> list[str]:
 
     found: list[str] = []
     for directory, subdirs, files in os.walk(root, onerror=unreadable):
+        if TAG_NAME in files and directory != str(root) and is_tagged_cache(Path(directory)):
+            subdirs[:] = []
+            continue
         subdirs[:] = sorted(
             d
             for d in subdirs

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gogate.cachedir import tag_cache_dir
 from gogate.errors import ConfigError, InfrastructureError
 from gogate.redact import redact
 from gogate.sumdb import note as _note
@@ -337,7 +338,9 @@ class SumdbClient:
 
     ``cache_dir`` keeps ``<name>/latest`` (the newest signed tree head seen: the anchor of the fork
     check) and authenticated tiles under ``<name>/tile/``. Use one directory per trust domain, kept
-    between runs (a CI cache), or the fork check only spans one run.
+    between runs (a CI cache), or the fork check only spans one run. The first write gives
+    ``cache_dir`` a ``CACHEDIR.TAG`` (:mod:`gogate.cachedir`): CI keeps it inside the checkout, and the
+    repository walks must not take it for part of the project.
 
     Safe to share between threads: one ``httpx.Client`` (itself thread-safe) is created under a lock;
     reading, checking and replacing ``latest`` happens under a thread lock plus an ``flock`` (other
@@ -364,6 +367,7 @@ class SumdbClient:
             config.url, timeout=timeout, retries=retries, backoff=backoff, trust_env=trust_env
         )
         self._latest_lock = threading.Lock()
+        self._tagged = False
 
     def __enter__(self) -> SumdbClient:
         return self
@@ -481,6 +485,7 @@ class SumdbClient:
     def _locked(self) -> Iterator[None]:
         directory = self._db_dir()
         directory.mkdir(parents=True, exist_ok=True)
+        self._tag_cache()
         with self._latest_lock:  # threads of this process; the flock below serializes processes
             try:
                 import fcntl
@@ -514,8 +519,15 @@ class SumdbClient:
                 remediation=f"inspect {file}; delete it only if you know why it is wrong",
             ) from error
 
+    def _tag_cache(self) -> None:
+        """Tag ``cache_dir`` once per client (idempotent and never an error, so threads may race)."""
+        if not self._tagged:
+            tag_cache_dir(self.cache_dir)
+            self._tagged = True
+
     def _write_atomic(self, file: Path, data: bytes) -> None:
         file.parent.mkdir(parents=True, exist_ok=True)
+        self._tag_cache()
         fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=file.parent)
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -91,11 +91,14 @@ def _toolchains(cli: Cli) -> Path:
 
 
 def _left(cli: Cli) -> list[str]:
-    """What the toolchain directory holds, besides the lock file installs take turns with."""
+    """What the toolchain directory holds, besides the lock file installs take turns with and the
+    CACHEDIR.TAG gogate writes into a directory it created (tests/test_cachedir.py checks it)."""
     directory = _toolchains(cli)
     if not directory.exists():
         return []
-    return sorted(p.name for p in directory.iterdir() if not p.name.endswith(".lock"))
+    return sorted(
+        p.name for p in directory.iterdir() if not p.name.endswith(".lock") and p.name != "CACHEDIR.TAG"
+    )
 
 
 def _assert_goroot(goroot: Path, version: str = VERSION) -> None:
