@@ -89,3 +89,15 @@ def tag_cache_dir(path: Path) -> bool:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
     return True
+
+
+def skipped_cache_path(root: Path, cache_root: Path | None) -> str | None:
+    """The walk path (``os.walk`` spelling under ``root``) of gogate's cache when it lies strictly inside
+    ``root``; None otherwise. Both are resolved, so ``GOGATE_CACHE_DIR=./.cache/gogate`` matches."""
+    if cache_root is None:
+        return None
+    resolved_root = root.resolve()
+    resolved_cache = cache_root.expanduser().resolve()
+    if resolved_cache == resolved_root or not resolved_cache.is_relative_to(resolved_root):
+        return None
+    return os.path.join(str(root), os.path.relpath(resolved_cache, resolved_root))

@@ -21,6 +21,7 @@ from gogate.facts.toolchain import gather_toolchain_facts
 from gogate.lockfile import gather_lock_facts
 from gogate.redact import redact
 from gogate.results import CheckResult, Finding, GateResult, Severity, Status, worst_status
+from gogate.toolchain_reference import cache_dir
 
 __all__ = ["gather_facts", "run_gate"]
 
@@ -36,7 +37,7 @@ _SEVERITY_STATUS = {
 
 def gather_facts(config: Config, environ: Mapping[str, str]) -> Facts:
     """Read the repository; run go and read gogate.lock only when a selected check needs them."""
-    repo = gather_repo_facts(config.root, pin_file=config.pin_file)
+    repo = gather_repo_facts(config.root, pin_file=config.pin_file, cache_root=cache_dir(environ))
     # Only checks that run in this mode count: the merge-request path must never hash a GOROOT
     # or reach the network for a full-mode check it will skip.
     running = [CHECKS[check_id] for check_id in config.checks if config.mode in CHECKS[check_id].modes]

@@ -165,9 +165,11 @@ def _repo(tmp_path: Path, tag: bytes | None) -> Path:
 TAGS = {"tagged": TAG_CONTENT, "untagged": None, "wrong-signature": b"Signature: not-the-one\n"}
 
 
-def _check(repo: Path, tmp_path: Path, only: str) -> tuple[int, str]:
+def _check(repo: Path, tmp_path: Path, only: str, *, configured: bool = True) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
     environ = {"HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "NO_COLOR": "1", "GOPROXY": "off"}
+    if configured:
+        environ["GOGATE_CACHE_DIR"] = str(repo / "cache")
     code = main(["check", str(repo), "--only", only], environ=environ, stdout=out, stderr=err)
     return code, out.getvalue() + err.getvalue()
 
@@ -185,18 +187,30 @@ def test_pins_check_skips_only_a_validly_tagged_directory(tmp_path: Path, kind: 
         assert "cache/toolchains/go1.22.5.linux-amd64/go/misc/Dockerfile:1" in output
 
 
+def test_a_tag_alone_hides_nothing(tmp_path: Path) -> None:
+    """A CACHEDIR.TAG is repository content: a merge request adding one must not hide a drifted pin.
+    Only the cache the pipeline configured (GOGATE_CACHE_DIR) is skipped."""
+    repo = _repo(tmp_path, TAG_CONTENT)
+    code, output = _check(repo, tmp_path, "pins", configured=False)
+    assert code == 1, output
+    assert "cache/toolchains/go1.22.5.linux-amd64/go/misc/Dockerfile:1" in output
+    assert "cache/toolchains/go1.22.5.linux-amd64/go/src/go.mod" in "".join(find_module_files(repo))
+    assert len(gather_repo_facts(repo).module_files) == 3
+
+
 def test_a_tag_at_the_repository_root_does_not_hide_the_repository(tmp_path: Path) -> None:
     repo = _repo(tmp_path, None)
     (repo / "CACHEDIR.TAG").write_bytes(TAG_CONTENT)
     (repo / "go.mod").write_text("module example.com/app\n\ngo 1.99.0\n", encoding="utf-8")
-    facts = gather_repo_facts(repo)
+    facts = gather_repo_facts(repo, cache_root=repo)
     assert "go.mod" in facts.module_files
 
 
 @pytest.mark.parametrize("kind", list(TAGS))
 def test_deps_facts_list_no_module_under_a_tagged_directory(tmp_path: Path, kind: str) -> None:
     repo = _repo(tmp_path, TAGS[kind])
-    deps = gather_deps_facts(gather_repo_facts(repo), None, {"HOME": str(tmp_path / "home")})
+    facts = gather_repo_facts(repo, cache_root=repo / "cache")
+    deps = gather_deps_facts(facts, None, {"HOME": str(tmp_path / "home")})
     roots = sorted(module.root for module in deps.modules)
     expected = ["."] if kind == "tagged" else sorted([".", *CACHED_MODULES])
     assert roots == expected
@@ -205,15 +219,15 @@ def test_deps_facts_list_no_module_under_a_tagged_directory(tmp_path: Path, kind
 @pytest.mark.parametrize("kind", list(TAGS))
 def test_snapshot_depstate_ignores_a_tagged_directory(tmp_path: Path, kind: str) -> None:
     repo = _repo(tmp_path, TAGS[kind])
-    files = find_module_files(repo)
+    files = find_module_files(repo, repo / "cache")
     bare = tmp_path / "bare"
     _write(bare, {"go.mod": (repo / "go.mod").read_text(encoding="utf-8")})
     if kind == "tagged":
         assert files == ["go.mod"]
-        assert dependency_state(repo).digest == dependency_state(bare).digest
+        assert dependency_state(repo, files).digest == dependency_state(bare).digest
     else:
         assert files == ["go.mod", *(f"{module}/go.mod" for module in CACHED_MODULES)]
-        assert dependency_state(repo).digest != dependency_state(bare).digest
+        assert dependency_state(repo, files).digest != dependency_state(bare).digest
 
 
 def test_a_tagged_directory_deep_in_the_tree_is_skipped_and_its_siblings_are_not(tmp_path: Path) -> None:
@@ -221,9 +235,12 @@ def test_a_tagged_directory_deep_in_the_tree_is_skipped_and_its_siblings_are_not
     _write(repo, {"tools/go.mod": "module example.com/tools\n\ngo 1.22.0\n"})
     _write(repo, {"tools/build/out/go.mod": "module example.com/out\n\ngo 1.99.0\n"})
     tag_cache_dir(repo / "tools" / "build")
-    tag_cache_dir(repo / "cache")
-    assert find_module_files(repo) == ["go.mod", "tools/go.mod"]
-    assert gather_repo_facts(repo).module_files == ("go.mod", "tools/go.mod")
+    files = find_module_files(repo, repo / "tools" / "build")
+    assert "tools/go.mod" in files
+    assert not [name for name in files if name.startswith("tools/build/")]
+    modules = gather_repo_facts(repo, cache_root=repo / "tools" / "build").module_files
+    assert "tools/go.mod" in modules
+    assert not [name for name in modules if name.startswith("tools/build/")]
 
 
 # --- writers tag the cache ------------------------------------------------------------------------

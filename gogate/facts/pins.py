@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gogate import goversion
-from gogate.cachedir import TAG_NAME, is_tagged_cache
+from gogate.cachedir import TAG_NAME, is_tagged_cache, skipped_cache_path
 from gogate.errors import InputError
 from gogate.facts.model import PinKind, PinRecord, PinSource, RepoFacts
 from gogate.facts.modfile import FileKind, ModFile, parse_modfile
@@ -36,20 +36,24 @@ class NoPinError(InputError):
 _DEFAULT_PIN_FILE = "go.version"
 
 
-def _walk(root: Path) -> Iterator[str]:
+def _walk(root: Path, cache_root: Path | None = None) -> Iterator[str]:
     """Yield repository-relative posix paths of regular files, skipping ignored directories.
 
     An unreadable directory is an input error: a pin inside it would otherwise go unseen.
-    A directory tagged as a cache (a valid ``CACHEDIR.TAG``, :mod:`gogate.cachedir`) is skipped whole:
-    gogate's own cache kept in the checkout holds unpacked Go releases and module zips, not pins.
+    gogate's own cache kept in the checkout (CI templates do, since GitLab caches only project paths)
+    holds unpacked Go releases and module zips, not pins: it is skipped whole, but only when it is
+    ``cache_root`` (GOGATE_CACHE_DIR, which the pipeline sets) *and* carries gogate's valid
+    ``CACHEDIR.TAG``. A tag alone is repository content, and a merge request must not be able to hide
+    a directory from the gate by adding one.
     """
+    skipped_cache = skipped_cache_path(root, cache_root)
 
     def unreadable(error: OSError) -> None:
         where = os.path.relpath(error.filename, root) if error.filename else str(root)
         raise InputError(Path(where).as_posix(), f"cannot be read: {error.strerror or error}")
 
     for directory, subdirs, files in os.walk(root, onerror=unreadable):
-        if TAG_NAME in files and directory != str(root) and is_tagged_cache(Path(directory)):
+        if directory == skipped_cache and TAG_NAME in files and is_tagged_cache(Path(directory)):
             subdirs[:] = []
             continue
         # "@" only appears in module-cache directories (module@version, @v): a GOPATH or GOMODCACHE
@@ -331,8 +335,10 @@ def _choose_pin(root: Path, pin_file: str, records: list[PinRecord]) -> tuple[Pi
     )
 
 
-def gather_repo_facts(root: Path, *, pin_file: str = "go.version") -> RepoFacts:
-    """Read every version statement under ``root`` and choose the pin.
+def gather_repo_facts(
+    root: Path, *, pin_file: str = "go.version", cache_root: Path | None = None
+) -> RepoFacts:
+    """Read every version statement under ``root`` and choose the pin (``cache_root``: see :func:`_walk`).
 
     Raises InputError (exit 2) for a malformed file, NoPinError when there is no pin at all.
     """
@@ -342,7 +348,7 @@ def gather_repo_facts(root: Path, *, pin_file: str = "go.version") -> RepoFacts:
         )
     records: list[PinRecord] = []
     module_files: list[str] = []
-    for relative in _walk(root):
+    for relative in _walk(root, cache_root):
         if relative.rsplit("/", 1)[-1] in ("go.mod", "go.work"):
             module_files.append(relative)
         if relative == pin_file:

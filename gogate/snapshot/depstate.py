@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from gogate.cachedir import TAG_NAME, is_tagged_cache
+from gogate.cachedir import TAG_NAME, is_tagged_cache, skipped_cache_path
 from gogate.errors import InputError
 from gogate.facts.textfile import read_repo_bytes
 from gogate.snapshot.model import DependencyState
@@ -32,13 +32,15 @@ _SKIPPED_DIRECTORIES = frozenset({"vendor", "testdata", "node_modules"})
 _SUM_FILES = ("go.sum", "go.work.sum")
 
 
-def find_module_files(root: Path) -> list[str]:
+def find_module_files(root: Path, cache_root: Path | None = None) -> list[str]:
     """Every go.mod and go.work under ``root`` as Go's ``./...`` would see modules: outside vendor/,
     testdata/, directories starting with ``.`` or ``_`` and module-cache directories (``@``).
 
-    A directory with a valid ``CACHEDIR.TAG`` (:mod:`gogate.cachedir`) is skipped too: gogate's cache,
-    kept in the checkout by CI templates, holds whole Go releases whose go.mod files are not ours.
+    gogate's cache kept in the checkout (``cache_root``, tagged with gogate's ``CACHEDIR.TAG``) is
+    skipped too: it holds whole Go releases whose go.mod files are not ours (see
+    :func:`gogate.facts.pins._walk` for why the tag alone is not enough).
     """
+    skipped_cache = skipped_cache_path(root, cache_root)
 
     def unreadable(error: OSError) -> None:
         where = os.path.relpath(error.filename, root) if error.filename else "."
@@ -46,7 +48,7 @@ def find_module_files(root: Path) -> list[str]:
 
     found: list[str] = []
     for directory, subdirs, files in os.walk(root, onerror=unreadable):
-        if TAG_NAME in files and directory != str(root) and is_tagged_cache(Path(directory)):
+        if directory == skipped_cache and TAG_NAME in files and is_tagged_cache(Path(directory)):
             subdirs[:] = []
             continue
         subdirs[:] = sorted(

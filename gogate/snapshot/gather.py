@@ -51,6 +51,7 @@ from gogate.snapshot.model import (
     PlatformSnapshot,
     Snapshot,
 )
+from gogate.toolchain_reference import cache_dir
 
 __all__ = [
     "BuildFlags",
@@ -461,7 +462,7 @@ def gather_snapshot(
 
     Raises InputError for a dependency file gogate refuses to read; Go's failures are per platform.
     """
-    module_files = find_module_files(root)
+    module_files = find_module_files(root, cache_dir(environ))
     dependencies = dependency_state(root, module_files)
     count = max(1, min(len(platforms), workers or os.cpu_count() or 1))
 
