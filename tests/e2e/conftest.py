@@ -6,13 +6,15 @@ import hashlib
 import io
 import os
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from dl_server import DlServer
 
 from gogate.cli import main
+from tests.e2e.toolchain_support import Cli, Releases, serve_releases
 
 
 @dataclass
@@ -105,3 +107,22 @@ def gate(tmp_path: Path, go_bin: Path) -> Gate:
 
 
 GateFactory = Callable[[], Gate]
+
+
+# The toolchain-command tests' loopback download site: a module overrides ``releases`` to serve other
+# archives, and ``dl`` serves whichever ``releases`` is in scope.
+@pytest.fixture(scope="module")
+def releases() -> Releases:
+    return Releases.build()
+
+
+@pytest.fixture
+def dl(releases: Releases) -> Iterator[DlServer]:
+    with DlServer() as server:
+        serve_releases(server, releases)
+        yield server
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli.create(tmp_path)

@@ -8,14 +8,13 @@ and removing the tag shows the same check would fail, so the test can fail.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from dl_server import DlServer, go_archive, go_files
 
 from gogate.cachedir import TAG_CONTENT
-from tests.e2e.toolchain_support import PLATFORMS, VERSION, Cli, Releases, archive_name, serve_releases
+from tests.e2e.toolchain_support import PLATFORMS, VERSION, Cli, Releases, archive_name
 
 INSTALLED = f"go{VERSION}.linux-amd64"
 TOOLCHAIN_GOMOD = "module std\n\ngo 1.99.0\n\nrequire golang.org/x/crypto v0.23.0\n"
@@ -36,13 +35,6 @@ def releases() -> Releases:
             f"go{VERSION}", goos, goarch, files=files
         )
     return built
-
-
-@pytest.fixture
-def dl(releases: Releases) -> Iterator[DlServer]:
-    with DlServer() as server:
-        serve_releases(server, releases)
-        yield server
 
 
 @pytest.fixture

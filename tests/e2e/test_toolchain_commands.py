@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from collections.abc import Iterator
 from pathlib import Path
 
 import blake3
@@ -47,23 +46,6 @@ from tests.test_toolchain_tree import (
 
 MODULE_VERSION = f"v0.0.1-go{VERSION}.linux-amd64"
 MODULE_PREFIX = f"golang.org/toolchain@{MODULE_VERSION}/"
-
-
-@pytest.fixture(scope="module")
-def releases() -> Releases:
-    return Releases.build()
-
-
-@pytest.fixture
-def dl(releases: Releases) -> Iterator[DlServer]:
-    with DlServer() as server:
-        serve_releases(server, releases)
-        yield server
-
-
-@pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    return Cli.create(tmp_path)
 
 
 # --- gogate lock -------------------------------------------------------------------------------------

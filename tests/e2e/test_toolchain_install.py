@@ -15,7 +15,6 @@ import os
 import subprocess
 import sys
 import tarfile
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -43,23 +42,6 @@ from tests.e2e.toolchain_support import (
 
 NAME = archive_name(VERSION, "linux/amd64")
 INSTALLED = f"go{VERSION}.linux-amd64"
-
-
-@pytest.fixture(scope="module")
-def releases() -> Releases:
-    return Releases.build()
-
-
-@pytest.fixture
-def dl(releases: Releases) -> Iterator[DlServer]:
-    with DlServer() as server:
-        serve_releases(server, releases)
-        yield server
-
-
-@pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    return Cli.create(tmp_path)
 
 
 @pytest.fixture
